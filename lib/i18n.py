@@ -1,0 +1,58 @@
+"""Every visible string goes through ``t(key, **values)``.
+
+Catalogs live in ``lib/locales/<lang>.toml`` (one table per page or part, flattened to dotted
+keys such as ``autograd.title``). Adding a language means adding a catalog with the same keys;
+a test checks that the catalogs agree and that every key is used.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+DEFAULT_LANGUAGE = "en"
+# Language code -> the language's own name, as shown in the switch.
+LANGUAGES = {"en": "English"}
+
+_current = {"lang": DEFAULT_LANGUAGE}
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, full + "."))
+        else:
+            flat[full] = value
+    return flat
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    with open(LOCALES_DIR / f"{lang}.toml", "rb") as f:
+        return _flatten(tomllib.load(f))
+
+
+def language() -> str:
+    """The language of the current session (set by the app frame on every run)."""
+    try:
+        import streamlit as st
+
+        return st.session_state.get("_lang", DEFAULT_LANGUAGE)
+    except Exception:  # outside a Streamlit run (pure tests): the module default
+        return _current["lang"]
+
+
+def set_language(lang: str) -> None:
+    import streamlit as st
+
+    st.session_state["_lang"] = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **values: object) -> str:
+    """The string for ``key`` in the session's language (English if missing), formatted."""
+    text = catalog(language()).get(key) or catalog(DEFAULT_LANGUAGE)[key]
+    return text.format(**values) if values else text

@@ -1,0 +1,133 @@
+"""Activation functions (notes §3 and §5.3): curves, their derivatives by autograd, a probe point.
+
+Derivatives come from ``backward()`` on the real modules, never from hand-written formulas; the
+tests compare them with the closed forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import torch
+from torch import nn
+
+from lib.lessons._format import literal
+
+# Name -> how to build the module. The notes' four first, then the common modern ones.
+# ``softplus`` takes the page's beta/threshold; the rest use PyTorch's defaults.
+MODULES: dict[str, Callable[[float, float], nn.Module]] = {
+    "relu": lambda beta, threshold: nn.ReLU(),
+    "sigmoid": lambda beta, threshold: nn.Sigmoid(),
+    "tanh": lambda beta, threshold: nn.Tanh(),
+    "softplus": lambda beta, threshold: nn.Softplus(beta=beta, threshold=threshold),
+    "leaky_relu": lambda beta, threshold: nn.LeakyReLU(),
+    "elu": lambda beta, threshold: nn.ELU(),
+    "gelu": lambda beta, threshold: nn.GELU(),
+    "silu": lambda beta, threshold: nn.SiLU(),
+}
+# The constructor as the snippet writes it.
+CONSTRUCTORS = {
+    "relu": "nn.ReLU()",
+    "sigmoid": "nn.Sigmoid()",
+    "tanh": "nn.Tanh()",
+    "softplus": "nn.Softplus(beta={beta}, threshold={threshold})",
+    "leaky_relu": "nn.LeakyReLU()",
+    "elu": "nn.ELU()",
+    "gelu": "nn.GELU()",
+    "silu": "nn.SiLU()",
+}
+NAMES = tuple(MODULES)
+NOTES_FOUR = ("relu", "sigmoid", "tanh", "softplus")
+
+N_POINTS = 200  # as torch.linspace(-5, 5, 200) in the notes
+RANGE = (-20.0, 20.0)  # lo/hi caps
+# |f'(x)| below this counts as "vanished": a gradient this small barely moves a weight.
+VANISH = 0.01
+
+
+def module(name: str, beta: float = 1.0, threshold: float = 20.0) -> nn.Module:
+    return MODULES[name](beta, threshold)
+
+
+def value_and_slope(
+    name: str, xs: torch.Tensor, beta: float = 1.0, threshold: float = 20.0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """f(xs) and f'(xs), the slope from autograd: each y_i depends only on x_i, so the gradient
+    of sum(y) with respect to xs is the elementwise derivative."""
+    x = xs.detach().clone().requires_grad_(True)
+    y = module(name, beta, threshold)(x)
+    y.sum().backward()
+    return y.detach(), x.grad
+
+
+def curves(
+    names: tuple[str, ...], lo: float, hi: float, beta: float = 1.0, threshold: float = 20.0
+) -> pd.DataFrame:
+    """Long table: fn, x, y (value), dy (slope) for each function over linspace(lo, hi, 200)."""
+    xs = torch.linspace(lo, hi, N_POINTS)
+    frames = []
+    for name in names:
+        y, dy = value_and_slope(name, xs, beta, threshold)
+        frames.append(pd.DataFrame({"fn": name, "x": xs.numpy(), "y": y.numpy(), "dy": dy.numpy()}))
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Probe:
+    fn: str
+    value: float
+    slope: float
+
+
+def probe(
+    names: tuple[str, ...], x: float, beta: float = 1.0, threshold: float = 20.0
+) -> list[Probe]:
+    """Value and slope of each function at the single point x (a tensor of one element)."""
+    out = []
+    for name in names:
+        y, dy = value_and_slope(name, torch.tensor([float(x)]), beta, threshold)
+        out.append(Probe(name, y.item(), dy.item()))
+    return out
+
+
+def vanishing_share(names: tuple[str, ...], lo: float, hi: float, beta=1.0, threshold=20.0):
+    """For each function, the share of the plotted range where |f'(x)| < VANISH."""
+    table = curves(names, lo, hi, beta, threshold)
+    return (table["dy"].abs() < VANISH).groupby(table["fn"], sort=False).mean().to_dict()
+
+
+@dataclass(frozen=True)
+class InplaceDemo:
+    before: list[float]
+    output: list[float]
+    input_after: list[float]
+    same_object: bool  # is the output the very tensor that was passed in?
+
+
+def inplace_demo(inplace: bool, values: tuple[float, ...] = (-2.0, -0.5, 0.0, 1.5)) -> InplaceDemo:
+    """nn.ReLU(inplace=...) on a small tensor: with inplace=True the input itself is overwritten."""
+    x = torch.tensor(values)
+    before = x.tolist()
+    y = nn.ReLU(inplace=inplace)(x)
+    return InplaceDemo(before, y.tolist(), x.tolist(), y.data_ptr() == x.data_ptr())
+
+
+def snippet(names: tuple[str, ...], x: float, beta: float, threshold: float) -> str:
+    """Prints the value and slope at the probe for each chosen function, as the page does."""
+    lines = ["import torch", "from torch import nn", "", "fns = {"]
+    for name in names:
+        ctor = CONSTRUCTORS[name].format(beta=literal(beta), threshold=literal(threshold))
+        lines.append(f'    "{name}": {ctor},')
+    lines += [
+        "}",
+        "",
+        f"x = torch.tensor([{literal(x)}], requires_grad=True)",
+        "for name, f in fns.items():",
+        "    x.grad = None",
+        "    y = f(x)",
+        "    y.sum().backward()  # dy/dx by autograd",
+        '    print(f"{name}: f(x) = {y.item():.4f}, f\'(x) = {x.grad.item():.4f}")',
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,95 @@
+"""Cross-entropy for one sample (notes §5.6): softmax, the loss, and its gradient by autograd.
+
+``F.cross_entropy`` takes raw logits (it applies log_softmax itself). The "mistake" switch feeds
+it softmax probabilities instead, the double-softmax bug, to show what that does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from lib.lessons._format import literal
+
+MIN_CLASSES, MAX_CLASSES = 2, 10
+LOGIT_RANGE = (-10.0, 10.0)
+WEIGHT_RANGE = (0.0, 10.0)
+REDUCTIONS = ("mean", "sum", "none")
+NO_IGNORE = -100  # PyTorch's default ignore_index: no real class has it
+
+
+@dataclass(frozen=True)
+class Setup:
+    logits: tuple[float, ...]
+    target: int
+    weight: tuple[float, ...] | None = None  # None: every class weighs 1
+    label_smoothing: float = 0.0
+    ignore_index: int = NO_IGNORE
+    reduction: str = "mean"
+    double_softmax: bool = False  # the mistake: probabilities fed where logits belong
+
+
+@dataclass(frozen=True)
+class Result:
+    probs: tuple[float, ...]  # softmax(logits): what the model believes
+    inputs: tuple[float, ...]  # what F.cross_entropy received (logits, or probs by mistake)
+    loss: float  # the reduced loss (for reduction='none', the one sample's loss)
+    grad: tuple[float, ...]  # d loss / d logits, from backward()
+    ignored: bool  # the target equals ignore_index
+
+
+def compute(setup: Setup) -> Result:
+    logits = torch.tensor(setup.logits, dtype=torch.float32, requires_grad=True)
+    probs = logits.softmax(dim=0)
+    inputs = probs if setup.double_softmax else logits
+    weight = None if setup.weight is None else torch.tensor(setup.weight, dtype=torch.float32)
+    loss = F.cross_entropy(
+        inputs.unsqueeze(0),  # a batch of one sample: shape (1, C)
+        torch.tensor([setup.target]),
+        weight=weight,
+        ignore_index=setup.ignore_index,
+        reduction=setup.reduction,
+        label_smoothing=setup.label_smoothing,
+    )
+    loss.sum().backward()  # reduction='none' gives shape (1,): sum it to get a scalar
+    return Result(
+        probs=tuple(probs.tolist()),
+        inputs=tuple(inputs.tolist()),
+        loss=loss.sum().item(),
+        grad=tuple(logits.grad.tolist()),
+        ignored=setup.target == setup.ignore_index,
+    )
+
+
+def snippet(setup: Setup) -> str:
+    """Prints the loss, the softmax probabilities and the gradient, as the page shows them."""
+    logits = ", ".join(literal(v) for v in setup.logits)
+    args = [f"reduction={setup.reduction!r}"]
+    if setup.weight is not None:
+        args.append("weight=torch.tensor([" + ", ".join(literal(w) for w in setup.weight) + "])")
+    if setup.label_smoothing:
+        args.append(f"label_smoothing={literal(setup.label_smoothing)}")
+    if setup.ignore_index != NO_IGNORE:
+        args.append(f"ignore_index={setup.ignore_index}")
+    if setup.double_softmax:
+        feed = "inputs = logits.softmax(dim=0)  # the mistake: probabilities, not logits"
+    else:
+        feed = "inputs = logits  # raw scores: cross_entropy applies log_softmax itself"
+    return f"""\
+import torch
+import torch.nn.functional as F
+
+logits = torch.tensor([{logits}], requires_grad=True)
+target = torch.tensor([{setup.target}])
+{feed}
+
+loss = F.cross_entropy(inputs.unsqueeze(0), target, {", ".join(args)})
+loss.sum().backward()
+
+fmt = lambda t: "[" + ", ".join(f"{{v:.4f}}" for v in t.tolist()) + "]"
+print(f"loss = {{loss.sum().item():.4f}}")
+print(f"softmax = {{fmt(logits.softmax(dim=0))}}")
+print(f"grad = {{fmt(logits.grad)}}")
+"""

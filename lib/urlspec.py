@@ -1,0 +1,218 @@
+"""The URL contract of every page, in the style of TensorFlow Playground's ``state.ts``.
+
+Each page declares its parameters once (name, type, range, default). Reading, validating and
+writing the query string all go through these classes; nothing else parses URL text. A bad value
+never raises: it becomes the nearest valid value (or the default) plus a ``Notice`` that the page
+shows. Nothing typed is ever evaluated as code: numbers go through ``float()``/``int()`` only.
+
+Pure Python (no Streamlit), so it is tested directly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Longest raw value we look at; anything longer is cut before parsing (a "huge list" in a URL).
+MAX_RAW_CHARS = 400
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Why a URL value was not used as given. ``reason`` is a catalog key under ``notice.``."""
+
+    param: str
+    raw: str
+    reason: str
+    used: str
+
+
+def _clean_raw(raw: str) -> str:
+    return raw[:MAX_RAW_CHARS].strip()
+
+
+def _short(raw: str) -> str:
+    """The raw text as quoted in a notice: printable characters only, at most 30 of them."""
+    text = "".join(ch for ch in raw if ch.isprintable())
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def _parse_float(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return None if math.isnan(value) else value
+
+
+def _format_float(value: float) -> str:
+    return format(value, ".10g")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: Any
+
+    def parse(self, raw: str) -> tuple[Any, str | None]:
+        """The value for ``raw`` and, when it was not usable as given, the notice reason."""
+        raise NotImplementedError
+
+    def format(self, value: Any) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Float(Param):
+    lo: float
+    hi: float
+    step: float
+
+    def parse(self, raw: str) -> tuple[float, str | None]:
+        value = _parse_float(raw)
+        if value is None:
+            return self.default, "not_a_number"
+        if value < self.lo or value > self.hi:
+            return min(max(value, self.lo), self.hi), "out_of_range"
+        return value, None
+
+    def format(self, value: float) -> str:
+        return _format_float(value)
+
+
+@dataclass(frozen=True)
+class Int(Param):
+    lo: int
+    hi: int
+
+    def parse(self, raw: str) -> tuple[int, str | None]:
+        value = _parse_float(raw)
+        if value is None or (math.isfinite(value) and value != int(value)):
+            return self.default, "not_an_integer"
+        if value < self.lo or value > self.hi:
+            return int(min(max(value, self.lo), self.hi)), "out_of_range"
+        return int(value), None
+
+    def format(self, value: int) -> str:
+        return str(int(value))
+
+
+@dataclass(frozen=True)
+class Choice(Param):
+    options: tuple[str, ...]
+
+    def parse(self, raw: str) -> tuple[str, str | None]:
+        value = raw.strip().lower()
+        if value in self.options:
+            return value, None
+        return self.default, "unknown_choice"
+
+    def format(self, value: str) -> str:
+        return value
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Bool(Param):
+    def parse(self, raw: str) -> tuple[bool, str | None]:
+        value = raw.strip().lower()
+        if value in _TRUE:
+            return True, None
+        if value in _FALSE:
+            return False, None
+        return self.default, "not_a_switch"
+
+    def format(self, value: bool) -> str:
+        return "1" if value else "0"
+
+
+@dataclass(frozen=True)
+class FloatList(Param):
+    """A comma list of numbers, e.g. ``logits=2,1,0.1``."""
+
+    lo: float
+    hi: float
+    min_len: int
+    max_len: int
+
+    def parse(self, raw: str) -> tuple[tuple[float, ...], str | None]:
+        items = [item.strip() for item in raw.split(",") if item.strip()]
+        reason = None
+        if len(items) > self.max_len:
+            items, reason = items[: self.max_len], "too_long"
+        values = []
+        for item in items:
+            value = _parse_float(item)
+            if value is None:
+                reason = reason or "bad_item"
+                continue
+            if value < self.lo or value > self.hi:
+                reason = reason or "out_of_range"
+                value = min(max(value, self.lo), self.hi)
+            values.append(value)
+        if len(values) < self.min_len:
+            return tuple(self.default), "too_short"
+        return tuple(values), reason
+
+    def format(self, value: Sequence[float]) -> str:
+        return ",".join(_format_float(v) for v in value)
+
+
+@dataclass(frozen=True)
+class ChoiceList(Param):
+    """A comma list of names from ``options``, e.g. ``fn=relu,tanh``; order kept, repeats dropped."""
+
+    options: tuple[str, ...]
+
+    def parse(self, raw: str) -> tuple[tuple[str, ...], str | None]:
+        items = [item.strip().lower() for item in raw.split(",") if item.strip()]
+        chosen = tuple(dict.fromkeys(item for item in items if item in self.options))
+        if not chosen:
+            return tuple(self.default), "unknown_choice"
+        return chosen, ("unknown_choice" if len(chosen) < len(set(items)) else None)
+
+    def format(self, value: Sequence[str]) -> str:
+        return ",".join(value)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """All URL parameters of one page."""
+
+    params: tuple[Param, ...]
+
+    def __post_init__(self) -> None:
+        names = [p.name for p in self.params]
+        assert len(names) == len(set(names)), f"duplicate parameter names in {names}"
+
+    def __getitem__(self, name: str) -> Param:
+        for param in self.params:
+            if param.name == name:
+                return param
+        raise KeyError(name)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+    def parse(self, query: Mapping[str, str]) -> tuple[dict[str, Any], list[Notice]]:
+        """Values for every parameter (default where absent) and the notices for bad ones."""
+        values: dict[str, Any] = {}
+        notices: list[Notice] = []
+        for param in self.params:
+            if param.name not in query:
+                values[param.name] = param.default
+                continue
+            raw = _clean_raw(query[param.name])
+            value, reason = param.parse(raw)
+            values[param.name] = value
+            if reason is not None:
+                notices.append(Notice(param.name, _short(raw), reason, param.format(value)))
+        return values, notices
+
+    def encode(self, values: Mapping[str, Any]) -> dict[str, str]:
+        return {p.name: p.format(values[p.name]) for p in self.params if p.name in values}

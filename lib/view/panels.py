@@ -1,0 +1,59 @@
+"""The parts every lesson page shares, in the order of the lesson pattern (DESIGN.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from lib.i18n import t
+
+
+def lesson_header(lesson: str) -> None:
+    """1. Title and one sentence: what you will see."""
+    st.title(t(f"{lesson}.title"))
+    st.markdown(t(f"{lesson}.lede"))
+
+
+def formula(latex: str, caption: str | None = None) -> None:
+    """4. The formula with the current numbers in it."""
+    st.subheader(t("panel.formula"), divider="gray")
+    st.latex(latex)
+    if caption:
+        st.caption(caption)
+
+
+def code_panel(snippet: str) -> None:
+    """5. "Reproduce this": a self-contained snippet that prints the page's numbers."""
+    st.subheader(t("panel.code"), divider="gray")
+    st.caption(t("panel.code_help"))
+    st.code(snippet, language="python")
+
+
+def notes_box(lesson: str) -> None:
+    """6. What the notes say and what current PyTorch does."""
+    st.subheader(t("panel.notes"), divider="gray")
+    with st.container(border=True):
+        st.markdown(t(f"{lesson}.notes"))
+
+
+def check_yourself(
+    key: str,
+    question: str,
+    options: Sequence[str],
+    answer: str,
+    explanation: str,
+    format_func: Callable[[str], str] = str,
+) -> None:
+    """7. Predict, then reveal: the answer is computed by PyTorch for the current state."""
+    st.subheader(t("panel.check"), divider="gray")
+    with st.form(key=f"check.{key}", border=True):
+        choice = st.radio(question, options, index=None, format_func=format_func)
+        submitted = st.form_submit_button(t("panel.check_submit"))
+    if submitted:
+        if choice is None:
+            st.info(t("panel.check_pick"))
+        elif choice == answer:
+            st.success(t("panel.check_right", explanation=explanation))
+        else:
+            st.warning(t("panel.check_wrong", answer=format_func(answer), explanation=explanation))

@@ -1,0 +1,10 @@
+"""Safe text for Streamlit's Markdown-rendering elements."""
+
+import re
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&])")
+
+
+def md_escape(text: str) -> str:
+    """Escape ``text`` so Markdown shows it literally (no links, HTML, images or formatting)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
