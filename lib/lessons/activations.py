@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from lib.lessons._format import literal
 
@@ -39,6 +40,17 @@ CONSTRUCTORS = {
     "silu": "nn.SiLU()",
 }
 NAMES = tuple(MODULES)
+# The closed form of each function (what the tests check autograd against), as LaTeX.
+FORMULAS = {
+    "relu": r"\max(0, x)",
+    "sigmoid": r"\frac{1}{1 + e^{-x}}",
+    "tanh": r"\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
+    "softplus": r"\frac{1}{\beta}\log\left(1 + e^{\beta x}\right)",
+    "leaky_relu": r"\max(0, x) + 0.01\,\min(0, x)",
+    "elu": r"\begin{cases} x & x > 0 \\ e^{x} - 1 & x \le 0 \end{cases}",
+    "gelu": r"x\,\Phi(x)",
+    "silu": r"x\,\sigma(x)",
+}
 NOTES_FOUR = ("relu", "sigmoid", "tanh", "softplus")
 
 N_POINTS = 200  # as torch.linspace(-5, 5, 200) in the notes
@@ -112,6 +124,12 @@ def inplace_demo(inplace: bool, values: tuple[float, ...] = (-2.0, -0.5, 0.0, 1.
     before = x.tolist()
     y = nn.ReLU(inplace=inplace)(x)
     return InplaceDemo(before, y.tolist(), x.tolist(), y.data_ptr() == x.data_ptr())
+
+
+def module_equals_functional(lo: float, hi: float) -> bool:
+    """nn.ReLU() (a module), torch.relu and F.relu (functions) compute the same numbers."""
+    xs = torch.linspace(lo, hi, N_POINTS)
+    return torch.equal(nn.ReLU()(xs), torch.relu(xs)) and torch.equal(torch.relu(xs), F.relu(xs))
 
 
 def snippet(names: tuple[str, ...], x: float, beta: float, threshold: float) -> str:

@@ -95,9 +95,7 @@ def y_and_tangent(w: float, x: float, b: float, lo: float, hi: float, n: int = 4
     ys = w * xs + b
     result = forward_backward(w, x, b)
     tangent = result.y + result.grad_x * (xs - x)
-    return pd.DataFrame(
-        {"x": xs.numpy(), "y": ys.numpy(), "tangent": tangent.numpy()}
-    )
+    return pd.DataFrame({"x": xs.numpy(), "y": ys.numpy(), "tangent": tangent.numpy()})
 
 
 @dataclass(frozen=True)

@@ -93,3 +93,11 @@ print(f"loss = {{loss.sum().item():.4f}}")
 print(f"softmax = {{fmt(logits.softmax(dim=0))}}")
 print(f"grad = {{fmt(logits.grad)}}")
 """
+
+
+def raise_target_effect(setup: Setup, step: float = 1.0) -> tuple[float, float]:
+    """The loss before and after adding ``step`` to the target's logit (for the page's check)."""
+    logits = list(setup.logits)
+    logits[setup.target] += step
+    raised = Setup(**{**setup.__dict__, "logits": tuple(logits)})
+    return compute(setup).loss, compute(raised).loss

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import streamlit as st
 
@@ -41,11 +41,13 @@ def check_yourself(
     key: str,
     question: str,
     options: Sequence[str],
-    answer: str,
+    answers: Collection[str],
     explanation: str,
     format_func: Callable[[str], str] = str,
 ) -> None:
-    """7. Predict, then reveal: the answer is computed by PyTorch for the current state."""
+    """7. Predict, then reveal: the answer is computed by PyTorch for the current state.
+
+    ``answers`` holds every right option (ties are all right)."""
     st.subheader(t("panel.check"), divider="gray")
     with st.form(key=f"check.{key}", border=True):
         choice = st.radio(question, options, index=None, format_func=format_func)
@@ -53,7 +55,13 @@ def check_yourself(
     if submitted:
         if choice is None:
             st.info(t("panel.check_pick"))
-        elif choice == answer:
+        elif choice in answers:
             st.success(t("panel.check_right", explanation=explanation))
         else:
-            st.warning(t("panel.check_wrong", answer=format_func(answer), explanation=explanation))
+            st.warning(
+                t(
+                    "panel.check_wrong",
+                    answer=", ".join(format_func(a) for a in answers),
+                    explanation=explanation,
+                )
+            )

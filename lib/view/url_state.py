@@ -33,6 +33,14 @@ class PageState:
         # Only notices about values that actually seeded a control are worth showing.
         self.notices = [n for n in notices if self.key(n.param) not in st.session_state]
 
+    def fix(self, name: str, value: Any, reason: str) -> None:
+        """Replace a URL value that is valid alone but not with the others (e.g. lo >= hi)."""
+        param = self.spec[name]
+        if self.key(name) not in st.session_state:
+            raw = param.format(self.url_values[name])
+            self.notices.append(Notice(name, raw, reason, param.format(value)))
+        self.url_values[name] = value
+
     def key(self, name: str) -> str:
         return f"{self.page}.{name}"
 
@@ -55,7 +63,10 @@ class PageState:
     def sync(self, values: Mapping[str, Any]) -> None:
         """Write the page's current values to the query string (only the ones that changed)."""
         for name, text in self.spec.encode(values).items():
-            if st.query_params.get(name) != text or len(st.query_params.get_all(name)) > 1:
+            if not text:  # an empty list (e.g. no class weights) is the absence of the parameter
+                if name in st.query_params:
+                    del st.query_params[name]
+            elif st.query_params.get(name) != text or len(st.query_params.get_all(name)) > 1:
                 st.query_params[name] = text
 
 
@@ -65,5 +76,5 @@ def notice_text(notice: Notice) -> str:
         param=notice.param,
         raw=md_escape(notice.raw),
         reason=t(f"notice.{notice.reason}"),
-        used=md_escape(notice.used),
+        used=md_escape(notice.used) if notice.used else t("notice.nothing"),
     )

@@ -1,0 +1,172 @@
+"""Lesson: activation functions and their derivatives by autograd (notes §3, §5.3)."""
+
+import pandas as pd
+import streamlit as st
+
+from lib.i18n import t
+from lib.lessons import activations as lesson
+from lib.lessons._format import num
+from lib.urlspec import Bool, ChoiceList, Float, Spec
+from lib.view import charts, panels
+from lib.view.url_state import PageState
+
+LO, HI = lesson.RANGE
+SPEC = Spec(
+    (
+        ChoiceList("fn", lesson.NOTES_FOUR, options=lesson.NAMES),
+        Float("x", 0.0, LO, HI, step=0.1),
+        Float("lo", -5.0, LO, HI, step=0.5),
+        Float("hi", 5.0, LO, HI, step=0.5),
+        Float("beta", 1.0, 0.1, 10.0, step=0.1),
+        Float("threshold", 20.0, 1.0, 40.0, step=1.0),
+        Bool("inplace", False),
+    )
+)
+state = PageState("activations", SPEC)
+if state.url_values["lo"] >= state.url_values["hi"]:
+    state.fix("lo", SPEC["lo"].default, "empty_range")
+    state.fix("hi", SPEC["hi"].default, "empty_range")
+lo_url, hi_url = state.url_values["lo"], state.url_values["hi"]
+if not lo_url <= state.url_values["x"] <= hi_url:
+    state.fix("x", min(max(state.url_values["x"], lo_url), hi_url), "outside_plot")
+
+panels.lesson_header("activations")
+state.show_notices()
+
+
+@st.fragment
+def lesson_body() -> None:
+    names = st.multiselect(
+        t("activations.functions"),
+        lesson.NAMES,
+        key=state.seeded("fn"),
+        help=t("activations.functions_help"),
+    )
+    names = tuple(names) or lesson.NOTES_FOUR[:1]  # an empty choice shows relu, not nothing
+    range_key = state.seed("range", (state.url_values["lo"], state.url_values["hi"]))
+    lo, hi = st.slider(t("activations.range"), LO, HI, step=0.5, key=range_key)
+    if lo == hi:  # a zero-width range cannot be plotted: widen it by one step
+        lo, hi = (lo, hi + 0.5) if hi < HI else (lo - 0.5, hi)
+    x_key = state.seeded("x")
+    st.session_state[x_key] = min(max(st.session_state[x_key], lo), hi)
+    x = st.slider(t("activations.probe"), lo, hi, step=0.1, key=x_key)
+    cols = st.columns(2)
+    beta = cols[0].slider("softplus β (beta)", 0.1, 10.0, step=0.1, key=state.seeded("beta"))
+    threshold = cols[1].slider(
+        "softplus threshold", 1.0, 40.0, step=1.0, key=state.seeded("threshold")
+    )
+    inplace = st.session_state.get(state.seeded("inplace"))
+    state.sync(
+        {
+            "fn": names,
+            "x": x,
+            "lo": lo,
+            "hi": hi,
+            "beta": beta,
+            "threshold": threshold,
+            "inplace": inplace,
+        }
+    )
+
+    table = lesson.curves(names, lo, hi, beta, threshold)
+    probes = lesson.probe(names, x, beta, threshold)
+    marks = pd.DataFrame(
+        {
+            "fn": [p.fn for p in probes],
+            "x": x,
+            "y": [p.value for p in probes],
+            "dy": [p.slope for p in probes],
+        }
+    )
+    common = dict(
+        x="x", color="fn", x_title="x", x_domain=(lo, hi), color_order=lesson.NAMES, marks=marks
+    )
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('activations.values_title')}**")
+        charts.show(
+            charts.lines(
+                table,
+                y="y",
+                y_title="f(x)",
+                y_domain=(min(-1.2, 0.01 * lo), max(1.2, hi)),
+                description=t("activations.values_alt", fns=", ".join(names), x=num(x)),
+                **common,
+            ),
+            key="activations.values",
+        )
+    with right:
+        st.markdown(f"**{t('activations.slopes_title')}**")
+        charts.show(
+            charts.lines(
+                table,
+                y="dy",
+                y_title="f′(x)",
+                y_domain=(-0.25, 1.25),
+                description=t("activations.slopes_alt", fns=", ".join(names), x=num(x)),
+                **common,
+            ),
+            key="activations.slopes",
+        )
+
+    vanished = lesson.vanishing_share(names, lo, hi, beta, threshold)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "fn": names,
+                "f(x)": [num(p.value) for p in probes],
+                "f'(x)": [num(p.slope) for p in probes],
+                t("activations.vanished", limit=lesson.VANISH): [
+                    f"{vanished[n]:.0%}" for n in names
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(t("activations.vanished_caption", limit=lesson.VANISH))
+
+    panels.formula(
+        r"\begin{aligned}"
+        + r" \\ ".join(
+            rf"\mathrm{{{p.fn.replace('_', chr(92) + '_')}}}({num(x)}) &= "
+            rf"{lesson.FORMULAS[p.fn]} = {num(p.value)}, & f'({num(x)}) &= {num(p.slope)}"
+            for p in probes
+        )
+        + r"\end{aligned}",
+        caption=t("activations.formula_caption", beta=num(beta), threshold=num(threshold)),
+    )
+
+    st.subheader(t("activations.module_title"), divider="gray")
+    st.markdown(t("activations.module_text", same=lesson.module_equals_functional(lo, hi)))
+    inplace = st.toggle("nn.ReLU(inplace=True)", key=state.seeded("inplace"))
+    demo = lesson.inplace_demo(inplace)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("activations.inplace_before"): demo.before,
+                t("activations.inplace_output"): demo.output,
+                t("activations.inplace_after"): demo.input_after,
+            }
+        ).T,
+        width="stretch",
+    )
+    st.caption(t("activations.inplace_true" if inplace else "activations.inplace_false"))
+
+    panels.code_panel(lesson.snippet(names, x, beta, threshold))
+    panels.notes_box("activations")
+
+    steepest = max(abs(p.slope) for p in probes)
+    panels.check_yourself(
+        key="activations.check",
+        question=t("activations.check_question", x=num(x)),
+        options=list(names),
+        answers={p.fn for p in probes if abs(p.slope) >= steepest - 1e-6},
+        explanation=t(
+            "activations.check_explanation",
+            slopes=", ".join(f"{p.fn}: {num(p.slope)}" for p in probes),
+        ),
+    )
+
+
+lesson_body()

@@ -1,0 +1,144 @@
+"""Lesson: autograd on y = w·x + b (notes §1)."""
+
+import pandas as pd
+import streamlit as st
+
+from lib.i18n import t
+from lib.lessons import autograd as lesson
+from lib.lessons._format import num
+from lib.urlspec import Float, Spec
+from lib.view import charts, panels
+from lib.view.url_state import PageState
+
+SPEC = Spec(
+    (
+        Float("w", 2.0, *lesson.W_RANGE, step=0.1),
+        Float("x", 1.0, *lesson.X_RANGE, step=0.1),
+        Float("b", 3.0, *lesson.B_RANGE, step=0.1),
+    )
+)
+state = PageState("autograd", SPEC)
+ACTIONS = state.key("actions")
+
+
+def graph_dot(result: lesson.Backward) -> str:
+    """The graph backward() walked, as DOT: leaves as boxes, grad_fn ops as ellipses, each
+    with its value and grad (micrograd's draw_dot)."""
+    lines = ["digraph { rankdir=LR; bgcolor=transparent; node [fontname=Helvetica fontsize=12];"]
+    for node in result.nodes:
+        label = f"{node.label} | data {num(node.value)} | grad {num(node.grad)}"
+        if node.kind == "leaf":
+            style = 'shape=record style="rounded,filled" fillcolor="#DCEBF7"'
+        else:
+            style = 'shape=Mrecord style=filled fillcolor="#FCEBD0"'
+        lines.append(f'"{node.id}" [label="{{{label}}}" {style}];')
+    for edge in result.edges:
+        lines.append(f'"{edge.src}" -> "{edge.dst}";')
+    lines.append(f'"y" [label="y = {num(result.y)}" shape=plaintext];')
+    lines.append(f'"{result.nodes[-1].id}" -> "y";')
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def grad_text(value: float | None) -> str:
+    return "None" if value is None else num(value)
+
+
+panels.lesson_header("autograd")
+state.show_notices()
+
+
+@st.fragment
+def lesson_body() -> None:
+    cols = st.columns(3)
+    w = cols[0].slider("w", *lesson.W_RANGE, step=0.1, key=state.seeded("w"))
+    x = cols[1].slider("x", *lesson.X_RANGE, step=0.1, key=state.seeded("x"))
+    b = cols[2].slider("b", *lesson.B_RANGE, step=0.1, key=state.seeded("b"))
+    state.sync({"w": w, "x": x, "b": b})
+
+    result = lesson.forward_backward(w, x, b)
+    metrics = st.columns(4)
+    metrics[0].metric("y", num(result.y))
+    metrics[1].metric("w.grad", num(result.grad_w), help=t("autograd.help_grad_w"))
+    metrics[2].metric("x.grad", num(result.grad_x), help=t("autograd.help_grad_x"))
+    metrics[3].metric("b.grad", num(result.grad_b), help=t("autograd.help_grad_b"))
+
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**{t('autograd.graph_title')}**")
+        st.graphviz_chart(graph_dot(result), width="stretch")
+        st.caption(t("autograd.graph_caption"))
+    with right:
+        curve = lesson.y_and_tangent(w, x, b, *lesson.X_RANGE)
+        line = curve.rename(columns={"y": "value"}).assign(series="y = w·x + b")
+        probe = pd.DataFrame({"x": [x], "value": [result.y], "series": ["y = w·x + b"]})
+        chart = charts.lines(
+            line,
+            x="x",
+            y="value",
+            color=None,
+            x_title="x",
+            y_title="y",
+            x_domain=lesson.X_RANGE,
+            y_domain=(-30, 30),
+            description=t("autograd.chart_alt", slope=num(result.grad_x), x=num(x)),
+            marks=probe,
+        )
+        st.markdown(f"**{t('autograd.chart_title')}**")
+        charts.show(chart, key="autograd.chart")
+        st.caption(t("autograd.chart_caption", slope=num(result.grad_x)))
+
+    panels.formula(
+        rf"y = w\cdot x + b = {num(w)}\cdot {num(x)} + {num(b)} = {num(result.y)}"
+        r"\qquad \frac{\partial y}{\partial w} = x = "
+        rf"{num(result.grad_w)},\ \frac{{\partial y}}{{\partial x}} = w = {num(result.grad_x)},"
+        rf"\ \frac{{\partial y}}{{\partial b}} = 1 = {num(result.grad_b)}"
+    )
+
+    accumulation(w, x, b)
+    panels.code_panel(lesson.snippet(w, x, b))
+    panels.notes_box("autograd")
+    st.code(lesson.NOTES_CODE, language="python")
+    st.markdown(t("autograd.notes_error_intro"))
+    st.code(lesson.notes_code_error(), language="text")
+
+    twice = lesson.accumulate(w, x, b, ["backward", "backward"])[-1].grad_w
+    candidates = {num(v) for v in (result.grad_w, twice, result.grad_x, 1.0, 0.0)}
+    panels.check_yourself(
+        key="autograd.check",
+        question=t("autograd.check_question", w=num(w), x=num(x), b=num(b)),
+        options=sorted(candidates, key=float),
+        answers={num(twice)},
+        explanation=t("autograd.check_explanation", once=num(result.grad_w), twice=num(twice)),
+    )
+
+
+def accumulation(w: float, x: float, b: float) -> None:
+    """.grad adds up over backward() calls until it is zeroed: buttons replay real calls."""
+    st.subheader(t("autograd.accumulate_title"), divider="gray")
+    st.markdown(t("autograd.accumulate_intro"))
+    actions = st.session_state.setdefault(ACTIONS, ["backward"])
+    buttons = st.columns(3)
+    if buttons[0].button(t("autograd.backward_again"), icon=":material/replay:"):
+        actions.append("backward")
+    if buttons[1].button(t("autograd.zero_grad"), icon=":material/restart_alt:"):
+        actions.append("zero_grad")
+    if buttons[2].button(t("autograd.reset"), icon=":material/undo:"):
+        actions[:] = ["backward"]
+    del actions[:-12]  # keep the table short: the last 12 calls
+    calls = lesson.accumulate(w, x, b, actions)
+    table = pd.DataFrame(
+        {
+            t("autograd.call"): [
+                "y.backward()" if c.action == "backward" else "grad = None" for c in calls
+            ],
+            "w.grad": [grad_text(c.grad_w) for c in calls],
+            "x.grad": [grad_text(c.grad_x) for c in calls],
+            "b.grad": [grad_text(c.grad_b) for c in calls],
+        }
+    )
+    table.index = range(1, len(table) + 1)
+    st.dataframe(table, width="stretch")
+
+
+lesson_body()

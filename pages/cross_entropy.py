@@ -1,0 +1,248 @@
+"""Lesson: cross-entropy for one sample, its gradient, and its options (notes §5.6)."""
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from lib.i18n import t
+from lib.lessons import cross_entropy as lesson
+from lib.lessons._format import num
+from lib.urlspec import Bool, Choice, Float, FloatList, Int, Spec
+from lib.view import charts, panels
+from lib.view.url_state import PageState
+
+LO, HI = lesson.LOGIT_RANGE
+SPEC = Spec(
+    (
+        FloatList("logits", (2.0, 1.0, 0.1), LO, HI, lesson.MIN_CLASSES, lesson.MAX_CLASSES),
+        Int("target", 0, 0, lesson.MAX_CLASSES - 1),
+        FloatList("weight", (), *lesson.WEIGHT_RANGE, lesson.MIN_CLASSES, lesson.MAX_CLASSES),
+        Float("smoothing", 0.0, 0.0, 1.0, step=0.05),
+        Int("ignore", lesson.NO_IGNORE, lesson.NO_IGNORE, lesson.MAX_CLASSES - 1),
+        Choice("reduction", "mean", options=lesson.REDUCTIONS),
+        Bool("mistake", False),
+    )
+)
+state = PageState("cross_entropy", SPEC)
+n_url = len(state.url_values["logits"])
+if state.url_values["target"] >= n_url:
+    state.fix("target", n_url - 1, "target_outside")
+if state.url_values["weight"] and len(state.url_values["weight"]) != n_url:
+    state.fix("weight", (), "mismatch")
+if not (state.url_values["ignore"] == lesson.NO_IGNORE or 0 <= state.url_values["ignore"] < n_url):
+    # Only -100 (PyTorch's "no class") or one of the classes makes sense here.
+    state.fix("ignore", lesson.NO_IGNORE, "target_outside")
+
+
+def clamp_key(key: str, lo: int, hi: int) -> None:
+    """Keep a stored choice valid after the number of classes shrank."""
+    if key in st.session_state:
+        st.session_state[key] = min(max(st.session_state[key], lo), hi)
+
+
+def vector(values) -> str:
+    return "[" + ", ".join(num(v) for v in values) + "]"
+
+
+panels.lesson_header("cross_entropy")
+state.show_notices()
+
+
+@st.fragment
+def lesson_body() -> None:
+    url_logits = state.url_values["logits"]
+    n = st.number_input(
+        t("cross_entropy.classes"),
+        lesson.MIN_CLASSES,
+        lesson.MAX_CLASSES,
+        step=1,
+        key=state.seed("classes", len(url_logits)),
+    )
+    st.markdown(f"**{t('cross_entropy.logits')}**")
+    cols = st.columns(min(n, 5))
+    logits = tuple(
+        cols[i % len(cols)].slider(
+            f"z[{i}]",
+            LO,
+            HI,
+            step=0.1,
+            key=state.seed(f"logit{i}", url_logits[i] if i < len(url_logits) else 0.0),
+        )
+        for i in range(n)
+    )
+    target_key = state.seeded("target")
+    clamp_key(target_key, 0, n - 1)
+    target = st.radio(
+        t("cross_entropy.target"),
+        range(n),
+        key=target_key,
+        horizontal=True,
+        help=t("cross_entropy.target_help"),
+    )
+    with st.expander(t("cross_entropy.options"), expanded=False):
+        opt = st.columns(3)
+        reduction = opt[0].selectbox("reduction", lesson.REDUCTIONS, key=state.seeded("reduction"))
+        smoothing = opt[1].slider(
+            "label_smoothing", 0.0, 1.0, step=0.05, key=state.seeded("smoothing")
+        )
+        ignore_key = state.seeded("ignore")
+        if st.session_state[ignore_key] >= n:
+            st.session_state[ignore_key] = lesson.NO_IGNORE
+        ignore = opt[2].selectbox(
+            "ignore_index",
+            (lesson.NO_IGNORE, *range(n)),
+            key=ignore_key,
+            help=t("cross_entropy.ignore_help"),
+        )
+        url_weight = state.url_values["weight"]
+        use_weight = st.toggle(
+            t("cross_entropy.use_weight"), key=state.seed("use_weight", bool(url_weight))
+        )
+        weight = None
+        if use_weight:
+            wcols = st.columns(min(n, 5))
+            weight = tuple(
+                wcols[i % len(wcols)].number_input(
+                    f"weight[{i}]",
+                    *lesson.WEIGHT_RANGE,
+                    step=0.5,
+                    key=state.seed(f"weight{i}", url_weight[i] if i < len(url_weight) else 1.0),
+                )
+                for i in range(n)
+            )
+    mistake = st.toggle(t("cross_entropy.mistake"), key=state.seeded("mistake"))
+    state.sync(
+        {
+            "logits": logits,
+            "target": target,
+            "weight": weight or (),
+            "smoothing": smoothing,
+            "ignore": ignore,
+            "reduction": reduction,
+            "mistake": mistake,
+        }
+    )
+
+    setup = lesson.Setup(logits, target, weight, smoothing, ignore, reduction, mistake)
+    result = lesson.compute(setup)
+
+    metrics = st.columns(3)
+    metrics[0].metric("loss", num(result.loss))
+    metrics[1].metric(f"softmax[{target}]", num(result.probs[target]))
+    metrics[2].metric("-log softmax[target]", num(-math.log(result.probs[target])))
+    if result.ignored:
+        st.info(t("cross_entropy.ignored", reduction=reduction))
+
+    classes = [str(i) for i in range(n)]
+    is_target = [i == target for i in range(n)]
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('cross_entropy.probs_title')}**")
+        probs = pd.DataFrame(
+            {
+                "class": classes,
+                "p": result.probs,
+                "target": is_target,
+                "label": [f"{v:.3f}" for v in result.probs],
+            }
+        )
+        charts.show(
+            charts.bars(
+                probs,
+                x="class",
+                y="p",
+                highlight="target",
+                x_title=t("cross_entropy.class"),
+                y_title="softmax(z)",
+                y_domain=(0, 1.08),
+                label="label",
+                description=t(
+                    "cross_entropy.probs_alt", target=target, p=num(result.probs[target])
+                ),
+            ),
+            key="cross_entropy.probs",
+        )
+    with right:
+        st.markdown(f"**{t('cross_entropy.grad_title')}**")
+        grads = pd.DataFrame(
+            {
+                "class": classes,
+                "g": result.grad,
+                "target": is_target,
+                "label": [f"{v:+.3f}" for v in result.grad],
+            }
+        )
+        bound = max(1.0, max(abs(g) for g in result.grad))
+        charts.show(
+            charts.bars(
+                grads,
+                x="class",
+                y="g",
+                highlight="target",
+                x_title=t("cross_entropy.class"),
+                y_title="∂loss/∂z",
+                y_domain=(-bound * 1.1, bound * 1.1),
+                label="label",
+                description=t("cross_entropy.grad_alt", grad=vector(result.grad)),
+            ),
+            key="cross_entropy.grad",
+        )
+    st.caption(t("cross_entropy.target_colour"))
+
+    if mistake:
+        honest = lesson.compute(lesson.Setup(**{**setup.__dict__, "double_softmax": False}))
+        st.warning(
+            t(
+                "cross_entropy.mistake_effect",
+                wrong=num(result.loss),
+                right=num(honest.loss),
+                inputs=vector(result.inputs),
+                wrong_grad=vector(result.grad),
+                right_grad=vector(honest.grad),
+                floor=num(-math.log(math.e / (math.e + n - 1))),
+            ),
+            icon=":material/science:",
+        )
+
+    p_t = result.probs[target]
+    onehot = [1.0 if i == target else 0.0 for i in range(n)]
+    if weight is None and smoothing == 0 and not mistake and not result.ignored:
+        latex = (
+            rf"\mathrm{{loss}} = -\log\frac{{e^{{z_{{{target}}}}}}}{{\sum_j e^{{z_j}}}}"
+            rf" = -\log {num(p_t)} = {num(result.loss)}"
+            rf"\\ \frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = \mathrm{{softmax}}(z) - "
+            rf"\mathrm{{onehot}}({target}) = {vector(result.probs)} - {vector(onehot)}"
+            rf" = {vector(result.grad)}"
+        )
+        if reduction == "none":
+            latex += r"\quad(\text{shape }(1,))"
+    else:
+        latex = (
+            r"\mathrm{loss} = \frac{(1-\varepsilon)\,w_t\,(-\log p_t) + "
+            r"\frac{\varepsilon}{C}\sum_j w_j\,(-\log p_j)}{w_t\ \text{(mean only)}}"
+            rf"\qquad \varepsilon = {num(smoothing)},\ C = {n},\ t = {target}"
+            rf"\\ \mathrm{{loss}} = {num(result.loss)},\quad"
+            rf"\frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {vector(result.grad)}"
+        )
+    panels.formula(latex, caption=t("cross_entropy.formula_caption"))
+    panels.code_panel(lesson.snippet(setup))
+    panels.notes_box("cross_entropy")
+
+    before, after = lesson.raise_target_effect(setup)
+    answer = (
+        "same"
+        if math.isnan(before) or math.isclose(before, after, abs_tol=1e-7)
+        else ("down" if after < before else "up")
+    )
+    panels.check_yourself(
+        key="cross_entropy.check",
+        question=t("cross_entropy.check_question", target=target),
+        options=["down", "same", "up"],
+        answers={answer},
+        format_func=lambda o: t(f"cross_entropy.check_{o}"),
+        explanation=t("cross_entropy.check_explanation", before=num(before), after=num(after)),
+    )
+
+
+lesson_body()

@@ -1,0 +1,175 @@
+"""Lesson: nn.Dropout, its mask, the 1/(1-p) scale, train vs eval (notes §5.2)."""
+
+import pandas as pd
+import streamlit as st
+
+from lib.i18n import t
+from lib.lessons import dropout as lesson
+from lib.lessons._format import num
+from lib.urlspec import Bool, Choice, Float, Int, Spec
+from lib.view import charts, panels
+from lib.view.url_state import PageState
+
+SPEC = Spec(
+    (
+        Float("p", 0.5, 0.0, 1.0, step=0.05),
+        Int("seed", 0, *lesson.SEED_RANGE),
+        Choice("mode", "train", options=("train", "eval")),
+        Bool("inplace", False),
+    )
+)
+state = PageState("dropout", SPEC)
+
+
+def grid_frame(values, labels=None) -> pd.DataFrame:
+    """A SIZE x SIZE tensor as a long table for the heatmap builder."""
+    rows, cols = values.shape
+    flat = values.flatten().tolist()
+    return pd.DataFrame(
+        {
+            "row": [i // cols for i in range(rows * cols)],
+            "col": [i % cols for i in range(rows * cols)],
+            "value": flat,
+            "label": labels if labels is not None else [f"{v:.2f}" for v in flat],
+        }
+    )
+
+
+def new_seed() -> None:
+    key = state.key("seed")
+    st.session_state[key] = (st.session_state[key] + 1) % (lesson.SEED_RANGE[1] + 1)
+
+
+panels.lesson_header("dropout")
+state.show_notices()
+
+
+@st.fragment
+def lesson_body() -> None:
+    cols = st.columns([3, 2, 2])
+    p = cols[0].slider("p", 0.0, 1.0, step=0.05, key=state.seeded("p"), help=t("dropout.p_help"))
+    seed = cols[1].number_input(
+        "seed", *lesson.SEED_RANGE, step=1, key=state.seeded("seed"), help=t("dropout.seed_help")
+    )
+    cols[1].button(t("dropout.new_seed"), on_click=new_seed, icon=":material/casino:")
+    mode = cols[2].radio(
+        t("dropout.mode"),
+        ("train", "eval"),
+        format_func=lambda m: f"dropout.{m}()",
+        key=state.seeded("mode"),
+        horizontal=True,
+    )
+    inplace = cols[2].toggle("inplace=True", key=state.seeded("inplace"))
+    state.sync({"p": p, "seed": seed, "mode": mode, "inplace": inplace})
+
+    train = mode == "train"
+    result = lesson.draw(p, seed, train=train, inplace=inplace)
+    factor = lesson.scale(p)
+    factor_text = "—" if factor is None else num(factor)
+
+    metrics = st.columns(4)
+    metrics[0].metric("kept", f"{result.kept_count} of {result.output.numel()}")
+    metrics[1].metric("sum(y)", num(result.output.sum().item()))
+    metrics[2].metric("y[0, 0]", num(result.output[0, 0].item()))
+    metrics[3].metric(
+        t("dropout.scale"), factor_text if train else "1 (eval)", help=t("dropout.scale_help")
+    )
+
+    top = max(result.input.max().item(), result.output.max().item(), 1e-6)
+    heat = dict(domain=(0.0, top), row="row", col="col", value="value", label="label")
+    mask = result.kept.float()
+    grids = st.columns(3)
+    with grids[0]:
+        charts.show(
+            charts.heatmap(
+                grid_frame(result.input), title="x", description=t("dropout.input_alt"), **heat
+            ),
+            key="dropout.input",
+        )
+    with grids[1]:
+        labels = ["1" if k else "0" for k in result.kept.flatten().tolist()]
+        charts.show(
+            charts.heatmap(
+                grid_frame(mask * top, labels),
+                title=t("dropout.mask_title"),
+                description=t("dropout.mask_alt", kept=result.kept_count),
+                **heat,
+            ),
+            key="dropout.mask",
+        )
+    with grids[2]:
+        charts.show(
+            charts.heatmap(
+                grid_frame(result.output),
+                title="y = dropout(x)",
+                description=t("dropout.output_alt", mode=mode),
+                **heat,
+            ),
+            key="dropout.output",
+        )
+    if inplace:
+        same = result.input_after.equal(result.output)
+        st.info(t("dropout.inplace_yes" if same else "dropout.inplace_eval"))
+
+    st.subheader(t("dropout.mean_title"), divider="gray")
+    means = lesson.running_mean(p, seed)
+    charts.show(
+        charts.lines(
+            means,
+            x="draws",
+            y="gap",
+            color=None,
+            x_title=t("dropout.mean_x"),
+            y_title=t("dropout.mean_y"),
+            x_domain=(1, lesson.MAX_DRAWS),
+            y_domain=(0, 3),
+            description=t("dropout.mean_alt", last=num(means["gap"].iloc[-1])),
+            height=240,
+        ),
+        key="dropout.mean",
+    )
+    st.caption(t("dropout.mean_caption", draws=lesson.MAX_DRAWS, last=num(means["gap"].iloc[-1])))
+
+    x00, y00 = result.input[0, 0].item(), result.output[0, 0].item()
+    kept00 = int(result.kept[0, 0])
+    if not train:
+        line = rf"\text{{eval: }} y = x,\quad y_{{0,0}} = x_{{0,0}} = {num(x00)}"
+    elif factor is None:
+        line = r"p = 1:\ \text{every unit is dropped},\ y = 0"
+    else:
+        line = (
+            rf"y_{{0,0}} = \frac{{m_{{0,0}}\,x_{{0,0}}}}{{1-p}} = "
+            rf"\frac{{{kept00}\cdot {num(x00)}}}{{1-{num(p)}}} = {num(y00)}"
+        )
+    panels.formula(
+        r"y_i = \frac{m_i\,x_i}{1-p},\quad m_i \sim \mathrm{Bernoulli}(1-p),\quad "
+        r"\mathbb{E}[y_i] = (1-p)\cdot\frac{x_i}{1-p} = x_i"
+        r"\\" + line,
+        caption=t("dropout.formula_caption"),
+    )
+    panels.code_panel(lesson.snippet(p, seed, train, inplace))
+    panels.notes_box("dropout")
+
+    if train and result.kept_count:
+        # The factor as PyTorch applied it: output / input at a kept unit.
+        measured = (result.output[result.kept] / result.input[result.kept])[0].item()
+        candidates = {num(v) for v in (1.0 - p, p, 1.0, 1.0 / (1.0 - p))}
+        panels.check_yourself(
+            key="dropout.check",
+            question=t("dropout.check_question", p=num(p)),
+            options=sorted(candidates, key=float),
+            answers={num(measured)},
+            explanation=t("dropout.check_explanation", factor=num(measured), p=num(p)),
+        )
+    else:
+        dropped = result.output.numel() - result.kept_count
+        panels.check_yourself(
+            key="dropout.check_zeroed",
+            question=t("dropout.check_zeroed_question", p=num(p), mode=mode),
+            options=["0", "32", "64"],
+            answers={str(dropped)},
+            explanation=t("dropout.check_zeroed_explanation", dropped=dropped),
+        )
+
+
+lesson_body()

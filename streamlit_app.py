@@ -1,0 +1,22 @@
+"""PyTorch, by sliders: the entry script. Sets up the shared frame and the navigation."""
+
+import lib.runtime  # noqa: F401  (first: one torch thread, gc.freeze after the heavy imports)
+
+import streamlit as st
+
+from lib.i18n import t
+from lib.view.frame import apply_language
+from lib.view.lessons_index import LESSONS
+
+st.set_page_config(page_title="PyTorch, by sliders", page_icon="🔥", layout="wide")
+apply_language()
+
+home = st.Page("pages/home.py", title=t("home.nav"), icon=":material/home:", default=True)
+sections: dict[str, list] = {"": [home]}
+for lesson in LESSONS:
+    page = st.Page(
+        lesson.file, title=t(f"{lesson.url_path}.nav"), icon=lesson.icon, url_path=lesson.url_path
+    )
+    sections.setdefault(t(lesson.section), []).append(page)
+
+st.navigation(sections).run()
