@@ -1,9 +1,8 @@
 """PyTorch, by sliders: the entry script. Sets up the shared frame and the navigation."""
 
-import lib.runtime  # noqa: F401  (first: one torch thread, gc.freeze after the heavy imports)
-
 import streamlit as st
 
+import lib.runtime  # noqa: F401  (first: one torch thread, gc.freeze after the heavy imports)
 from lib.i18n import t
 from lib.view.frame import apply_language
 from lib.view.lessons_index import LESSONS

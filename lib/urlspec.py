@@ -165,7 +165,7 @@ class FloatList(Param):
 
 @dataclass(frozen=True)
 class ChoiceList(Param):
-    """A comma list of names from ``options``, e.g. ``fn=relu,tanh``; order kept, repeats dropped."""
+    """A comma list of names from ``options`` (``fn=relu,tanh``); order kept, repeats dropped."""
 
     options: tuple[str, ...]
 

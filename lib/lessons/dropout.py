@@ -27,7 +27,7 @@ def example_input(size: int = SIZE) -> torch.Tensor:
 
 
 def scale(p: float) -> float | None:
-    """The factor kept units are multiplied by in training: 1/(1-p); None when p = 1 (all dropped)."""
+    """Factor applied to kept units in training: 1/(1-p); None when p = 1 (all dropped)."""
     return None if p >= 1.0 else 1.0 / (1.0 - p)
 
 
