@@ -8,7 +8,10 @@ from lib.lessons import activations as lesson
 from lib.lessons._format import num
 from lib.urlspec import Bool, ChoiceList, Float, Spec
 from lib.view import charts, panels
+from lib.view.frame import require_navigation
 from lib.view.url_state import PageState
+
+require_navigation()
 
 LO, HI = lesson.RANGE
 SPEC = Spec(
@@ -22,6 +25,10 @@ SPEC = Spec(
         Bool("inplace", False),
     )
 )
+# Each function keeps its colour whichever others are chosen: Okabe-Ito, with black before the
+# yellow, darkened here because #F0E442 is too faint for a thin line on white.
+LINE_COLOURS = [*charts.OKABE_ITO[:6], "#000000", "#B59F00"]
+PALETTE = dict(zip(lesson.NAMES, LINE_COLOURS, strict=True))
 state = PageState("activations", SPEC)
 if state.url_values["lo"] >= state.url_values["hi"]:
     state.fix("lo", SPEC["lo"].default, "empty_range")
@@ -29,6 +36,11 @@ if state.url_values["lo"] >= state.url_values["hi"]:
 lo_url, hi_url = state.url_values["lo"], state.url_values["hi"]
 if not lo_url <= state.url_values["x"] <= hi_url:
     state.fix("x", min(max(state.url_values["x"], lo_url), hi_url), "outside_plot")
+
+
+def tex_name(name: str) -> str:
+    return name.replace("_", r"\_")
+
 
 panels.lesson_header("activations")
 state.show_notices()
@@ -78,9 +90,7 @@ def lesson_body() -> None:
             "dy": [p.slope for p in probes],
         }
     )
-    common = dict(
-        x="x", color="fn", x_title="x", x_domain=(lo, hi), color_order=lesson.NAMES, marks=marks
-    )
+    common = dict(x="x", color="fn", x_title="x", x_domain=(lo, hi), palette=PALETTE, marks=marks)
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('activations.values_title')}**")
@@ -126,14 +136,13 @@ def lesson_body() -> None:
     )
     st.caption(t("activations.vanished_caption", limit=lesson.VANISH))
 
+    rows = (
+        rf"\mathrm{{{tex_name(p.fn)}}}(x) &= {lesson.FORMULAS[p.fn]} = {num(p.value)},"
+        rf" & f'(x) &= {num(p.slope)}"
+        for p in probes
+    )
     panels.formula(
-        r"\begin{aligned}"
-        + r" \\ ".join(
-            rf"\mathrm{{{p.fn.replace('_', chr(92) + '_')}}}({num(x)}) &= "
-            rf"{lesson.FORMULAS[p.fn]} = {num(p.value)}, & f'({num(x)}) &= {num(p.slope)}"
-            for p in probes
-        )
-        + r"\end{aligned}",
+        rf"x = {num(x)}:\qquad\begin{{aligned}}" + r" \\ ".join(rows) + r"\end{aligned}",
         caption=t("activations.formula_caption", beta=num(beta), threshold=num(threshold)),
     )
 

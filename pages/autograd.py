@@ -8,7 +8,10 @@ from lib.lessons import autograd as lesson
 from lib.lessons._format import num
 from lib.urlspec import Float, Spec
 from lib.view import charts, panels
+from lib.view.frame import require_navigation
 from lib.view.url_state import PageState
+
+require_navigation()
 
 SPEC = Spec(
     (
@@ -31,7 +34,7 @@ def graph_dot(result: lesson.Backward) -> str:
             style = 'shape=record style="rounded,filled" fillcolor="#DCEBF7"'
         else:
             style = 'shape=Mrecord style=filled fillcolor="#FCEBD0"'
-        lines.append(f'"{node.id}" [label="{{{label}}}" {style}];')
+        lines.append(f'"{node.id}" [label="{label}" {style}];')
     for edge in result.edges:
         lines.append(f'"{edge.src}" -> "{edge.dst}";')
     lines.append(f'"y" [label="y = {num(result.y)}" shape=plaintext];')
@@ -89,10 +92,12 @@ def lesson_body() -> None:
         st.caption(t("autograd.chart_caption", slope=num(result.grad_x)))
 
     panels.formula(
-        rf"y = w\cdot x + b = {num(w)}\cdot {num(x)} + {num(b)} = {num(result.y)}"
-        r"\qquad \frac{\partial y}{\partial w} = x = "
-        rf"{num(result.grad_w)},\ \frac{{\partial y}}{{\partial x}} = w = {num(result.grad_x)},"
-        rf"\ \frac{{\partial y}}{{\partial b}} = 1 = {num(result.grad_b)}"
+        r"\begin{gathered}"
+        rf"y = w\cdot x + b = {num(w)}\cdot {num(x)} + {num(b)} = {num(result.y)} \\"
+        rf"\frac{{\partial y}}{{\partial w}} = x = {num(result.grad_w)},\quad"
+        rf"\frac{{\partial y}}{{\partial x}} = w = {num(result.grad_x)},\quad"
+        rf"\frac{{\partial y}}{{\partial b}} = 1 = {num(result.grad_b)}"
+        r"\end{gathered}"
     )
 
     accumulation(w, x, b)

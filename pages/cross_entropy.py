@@ -10,7 +10,10 @@ from lib.lessons import cross_entropy as lesson
 from lib.lessons._format import num
 from lib.urlspec import Bool, Choice, Float, FloatList, Int, Spec
 from lib.view import charts, panels
+from lib.view.frame import require_navigation
 from lib.view.url_state import PageState
+
+require_navigation()
 
 LO, HI = lesson.LOGIT_RANGE
 SPEC = Spec(

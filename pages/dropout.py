@@ -8,7 +8,10 @@ from lib.lessons import dropout as lesson
 from lib.lessons._format import num
 from lib.urlspec import Bool, Choice, Float, Int, Spec
 from lib.view import charts, panels
+from lib.view.frame import require_navigation
 from lib.view.url_state import PageState
+
+require_navigation()
 
 SPEC = Spec(
     (

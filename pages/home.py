@@ -3,7 +3,10 @@
 import streamlit as st
 
 from lib.i18n import t
+from lib.view.frame import require_navigation
 from lib.view.lessons_index import LESSONS
+
+require_navigation()
 
 st.title(t("home.title"))
 st.markdown(t("home.lede"))

@@ -42,23 +42,25 @@ def lines(
     x_domain: Sequence[float],
     y_domain: Sequence[float] | None,
     description: str,
-    color_order: Sequence[str] | None = None,
+    palette: dict[str, str] | None = None,
     marks: pd.DataFrame | None = None,
     height: int = 300,
 ) -> alt.LayerChart:
     """Line chart (one line per ``color`` value), optionally with highlighted points ``marks``
-    (same columns) and a vertical rule at their x."""
+    (same columns) and a vertical rule at their x. ``palette`` pins each series to its colour,
+    so a function keeps its colour whichever others are chosen."""
     encode = {
         "x": alt.X(**_q(x, x_title, x_domain)),
         "y": alt.Y(**_q(y, y_title, y_domain, clamp=True)),
     }
     if color is not None:
+        scale = alt.Undefined
+        if palette is not None:
+            present = [name for name in palette if name in set(data[color])]
+            scale = alt.Scale(domain=present, range=[palette[name] for name in present])
+        legend = alt.Legend(orient="bottom", columns=4)
         encode["color"] = alt.Color(
-            field=color,
-            type="nominal",
-            title=None,
-            sort=list(color_order) if color_order else None,
-            legend=alt.Legend(orient="bottom"),
+            field=color, type="nominal", title=None, scale=scale, legend=legend
         )
     base = alt.Chart(data).mark_line(strokeWidth=2.5, clip=True).encode(**encode)
     layers = [base]
