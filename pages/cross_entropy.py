@@ -48,6 +48,11 @@ def vector(values) -> str:
     return "[" + ", ".join(num(v) for v in values) + "]"
 
 
+def column(values) -> str:
+    """A column vector in LaTeX: fits the page for any number of classes."""
+    return r"\begin{pmatrix}" + r" \\ ".join(num(v) for v in values) + r"\end{pmatrix}"
+
+
 panels.lesson_header("cross_entropy")
 state.show_notices()
 
@@ -214,19 +219,25 @@ def lesson_body() -> None:
         latex = (
             rf"\mathrm{{loss}} = -\log\frac{{e^{{z_{{{target}}}}}}}{{\sum_j e^{{z_j}}}}"
             rf" = -\log {num(p_t)} = {num(result.loss)}"
-            rf"\\ \frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = \mathrm{{softmax}}(z) - "
-            rf"\mathrm{{onehot}}({target}) = {vector(result.probs)} - {vector(onehot)}"
-            rf" = {vector(result.grad)}"
+            rf"\qquad \frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = \mathrm{{softmax}}(z) - "
+            rf"\mathrm{{onehot}}({target}) = {column(result.probs)} - {column(onehot)}"
+            rf" = {column(result.grad)}"
         )
         if reduction == "none":
             latex += r"\quad(\text{shape }(1,))"
+    elif mistake and weight is None and smoothing == 0 and not result.ignored:
+        latex = (
+            rf"p = \mathrm{{softmax}}(z),\quad \mathrm{{loss}} = -\log\frac{{e^{{p_{{{target}}}}}}}"
+            rf"{{\sum_j e^{{p_j}}}} = {num(result.loss)} \ \ge\ -\log\frac{{e}}{{e + C - 1}}"
+            rf"\qquad \frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {column(result.grad)}"
+        )
     else:
         latex = (
             r"\mathrm{loss} = \frac{(1-\varepsilon)\,w_t\,(-\log p_t) + "
             r"\frac{\varepsilon}{C}\sum_j w_j\,(-\log p_j)}{w_t\ \text{(mean only)}}"
             rf"\qquad \varepsilon = {num(smoothing)},\ C = {n},\ t = {target}"
             rf"\\ \mathrm{{loss}} = {num(result.loss)},\quad"
-            rf"\frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {vector(result.grad)}"
+            rf"\frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {column(result.grad)}"
         )
     panels.formula(latex, caption=t("cross_entropy.formula_caption"))
     panels.code_panel(lesson.snippet(setup))

@@ -127,6 +127,7 @@ def lesson_body() -> None:
             x_domain=(1, lesson.MAX_DRAWS),
             y_domain=(0, 3),
             description=t("dropout.mean_alt", last=num(means["gap"].iloc[-1])),
+            x_log=True,
             height=240,
         ),
         key="dropout.mean",

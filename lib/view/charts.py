@@ -44,13 +44,15 @@ def lines(
     description: str,
     palette: dict[str, str] | None = None,
     marks: pd.DataFrame | None = None,
+    x_log: bool = False,
     height: int = 300,
 ) -> alt.LayerChart:
     """Line chart (one line per ``color`` value), optionally with highlighted points ``marks``
     (same columns) and a vertical rule at their x. ``palette`` pins each series to its colour,
     so a function keeps its colour whichever others are chosen."""
+    x_scale = {"type": "log"} if x_log else {}
     encode = {
-        "x": alt.X(**_q(x, x_title, x_domain)),
+        "x": alt.X(**_q(x, x_title, x_domain, **x_scale)),
         "y": alt.Y(**_q(y, y_title, y_domain, clamp=True)),
     }
     if color is not None:
@@ -155,7 +157,7 @@ def bars(
     )
     text = (
         alt.Chart(data)
-        .mark_text(dy=-7, fontSize=12)
+        .mark_text(dy=-7, fontSize=12 if len(data) <= 6 else 9)
         .encode(**encode, text=alt.Text(field=label or y, type="nominal"))
     )
     return alt.layer(bar, text).properties(height=height, description=description)
