@@ -196,6 +196,7 @@ def lesson_body() -> None:
             ),
             key="cross_entropy.grad",
         )
+    st.markdown(f"`softmax = {vector(result.probs)}`  \n`grad = {vector(result.grad)}`")
     st.caption(t("cross_entropy.target_colour"))
 
     if mistake:

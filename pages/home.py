@@ -11,8 +11,9 @@ require_navigation()
 st.title(t("home.title"))
 st.markdown(t("home.lede"))
 
-cols = st.columns(2)
 for i, lesson in enumerate(LESSONS):
+    if i % 2 == 0:  # a new row of two cards, so the reading order is the notes' order
+        cols = st.columns(2)
     with cols[i % 2].container(border=True):
         st.markdown(f"**{lesson.notes_ref} · {t(f'{lesson.url_path}.title')}**")
         st.caption(t(f"{lesson.url_path}.card"))
