@@ -220,7 +220,7 @@ def lesson_body() -> None:
         latex = (
             rf"\mathrm{{loss}} = -\log\frac{{e^{{z_{{{target}}}}}}}{{\sum_j e^{{z_j}}}}"
             rf" = -\log {num(p_t)} = {num(result.loss)}"
-            rf"\qquad \frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = \mathrm{{softmax}}(z) - "
+            rf"\\ \frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = \mathrm{{softmax}}(z) - "
             rf"\mathrm{{onehot}}({target}) = {column(result.probs)} - {column(onehot)}"
             rf" = {column(result.grad)}"
         )
@@ -230,7 +230,7 @@ def lesson_body() -> None:
         latex = (
             rf"p = \mathrm{{softmax}}(z),\quad \mathrm{{loss}} = -\log\frac{{e^{{p_{{{target}}}}}}}"
             rf"{{\sum_j e^{{p_j}}}} = {num(result.loss)} \ \ge\ -\log\frac{{e}}{{e + C - 1}}"
-            rf"\qquad \frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {column(result.grad)}"
+            rf"\\ \frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {column(result.grad)}"
         )
     else:
         latex = (
@@ -240,6 +240,7 @@ def lesson_body() -> None:
             rf"\\ \mathrm{{loss}} = {num(result.loss)},\quad"
             rf"\frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {column(result.grad)}"
         )
+    latex = r"\begin{gathered}" + latex + r"\end{gathered}"
     panels.formula(latex, caption=t("cross_entropy.formula_caption"))
     panels.code_panel(lesson.snippet(setup))
     panels.notes_box("cross_entropy")

@@ -155,9 +155,13 @@ def bars(
             color=alt.condition(f"datum['{highlight}']", alt.value(HIGHLIGHT), alt.value(MUTED)),
         )
     )
-    text = (
+    size = 12 if len(data) <= 6 else 9
+    # Values above a positive bar, below a negative one.
+    above, below = (
         alt.Chart(data)
-        .mark_text(dy=-7, fontSize=12 if len(data) <= 6 else 9)
+        .transform_filter(f"datum['{y}'] {op} 0")
+        .mark_text(dy=dy, fontSize=size)
         .encode(**encode, text=alt.Text(field=label or y, type="nominal"))
+        for op, dy in ((">=", -7), ("<", 9))
     )
-    return alt.layer(bar, text).properties(height=height, description=description)
+    return alt.layer(bar, above, below).properties(height=height, description=description)

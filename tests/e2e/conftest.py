@@ -44,45 +44,47 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
+def start_server() -> tuple[subprocess.Popen, str]:
+    """`streamlit run` on a free port; returns the process and its base URL once healthy."""
     port = _free_port()
     server = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
+            sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+            "--server.port", str(port), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
+    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while True:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
                 if r.status == 200:
-                    break
+                    return server, url
         except OSError:
             pass
         if time.time() > deadline or server.poll() is not None:
             server.kill()
             pytest.fail("streamlit did not come up within 60 s")
         time.sleep(0.3)
-    yield url
+
+
+def stop_server(server: subprocess.Popen) -> None:
     server.terminate()
-    server.wait(timeout=10)
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    server, url = start_server()
+    yield url
+    stop_server(server)
 
 
 @pytest.fixture(scope="session")

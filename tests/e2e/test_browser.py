@@ -1,0 +1,155 @@
+"""Real Chromium against a real `streamlit run`: open pages by URL, read the numbers, move sliders
+with the keyboard, and save screenshots to tests/e2e/screenshots/ (git-ignored) to look at."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from tests.e2e.conftest import screenshot, start_server, stop_server, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def metric(page, label: str) -> str:
+    """The value of the st.metric whose label is ``label``."""
+    box = page.locator("[data-testid=stMetric]").filter(
+        has=page.locator("[data-testid=stMetricLabel]", has_text=label)
+    )
+    return box.locator("[data-testid=stMetricValue]").first.inner_text().strip()
+
+
+def open_page(page, base: str, path: str) -> None:
+    page.goto(f"{base}/{path}")
+    wait_for_app(page)
+    page.locator("h1").first.wait_for()
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def press_on_slider(page, index: int, key: str, times: int = 1) -> None:
+    thumb = page.locator("[data-testid=stSlider] input[type=range]").nth(index)
+    for _ in range(times):
+        thumb.focus()
+        thumb.press(key)
+        page.wait_for_timeout(500)  # the slider commits shortly after the key
+        wait_for_app(page)
+
+
+def test_first_request_deep_link_gets_the_app_frame(browser):
+    """A shared link that is the server's very first request still runs through st.navigation
+    (sections in the sidebar), not Streamlit's old pages-folder mode."""
+    server, base = start_server()
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        open_page(page, base, "dropout?p=0.25&seed=9")
+        nav = page.locator("[data-testid=stSidebarNav]")
+        assert "torch.nn" in nav.inner_text()  # our section name, not a file listing
+        assert "streamlit app" not in nav.inner_text().lower()
+        assert metric(page, "kept units") == f"{1 / 0.75:.4f}"
+        page.close()
+    finally:
+        stop_server(server)
+
+
+def test_home_links_to_every_lesson(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    links = page.locator("[data-testid=stPageLink] a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs] == [
+        "autograd",
+        "activations",
+        "dropout",
+        "cross_entropy",
+    ]
+    screenshot(page, "home")
+
+
+def test_autograd_by_url_and_keyboard(page, app_url):
+    open_page(page, app_url, "autograd?w=1.5&x=-2&b=0.5")
+    assert metric(page, "y") == f"{1.5 * -2 + 0.5:.4f}"
+    assert metric(page, "w.grad") == f"{-2:.4f}"
+    screenshot(page, "autograd")
+    press_on_slider(page, 0, "ArrowRight", times=2)  # w: 1.5 -> 1.7
+    assert metric(page, "x.grad") == f"{1.7:.4f}"
+    assert metric(page, "y") == f"{1.7 * -2 + 0.5:.4f}"
+    assert re.search(r"[?&]w=1\.7(&|$)", page.url), page.url
+    assert page.locator("[data-testid=stGraphVizChart] svg").count() == 1
+
+
+def test_autograd_backward_again_in_browser(page, app_url):
+    open_page(page, app_url, "autograd")
+    page.get_by_role("button", name="backward() again").click()
+    wait_for_app(page)
+    page.wait_for_timeout(300)
+    page.locator("[data-testid=stDataFrame]").first.wait_for()
+
+
+def test_activations_by_url_and_keyboard(page, app_url):
+    open_page(page, app_url, "activations?fn=sigmoid,tanh&x=1&lo=-4&hi=4")
+    page.locator("[data-testid=stVegaLiteChart]").first.wait_for()
+    page.locator("[data-testid=stDataFrame]").first.wait_for()
+    screenshot(page, "activations")
+    press_on_slider(page, 2, "ArrowRight", times=5)  # probe x (after the 2-thumb range): 1 -> 1.5
+    assert re.search(r"[?&]x=1\.5(&|$)", page.url), page.url
+    sig = 1 / (1 + math.exp(-1.5))
+    formula = " ".join(page.locator(".katex").all_inner_texts())
+    assert f"{sig:.4f}" in formula
+
+
+def test_dropout_by_url_and_keyboard(page, app_url):
+    open_page(page, app_url, "dropout?p=0.5&seed=3")
+    first = metric(page, "sum(y)")
+    assert metric(page, "kept units") == "2.0000"
+    screenshot(page, "dropout")
+    press_on_slider(page, 0, "ArrowRight", times=1)  # p: 0.5 -> 0.55
+    assert metric(page, "kept units") == f"{1 / 0.45:.4f}"
+    assert metric(page, "sum(y)") != first
+    assert re.search(r"[?&]p=0\.55(&|$)", page.url), page.url
+
+
+def test_dropout_same_seed_same_mask_for_two_visitors(browser, app_url):
+    pages = [browser.new_page(viewport={"width": 1280, "height": 900}) for _ in range(2)]
+    try:
+        open_page(pages[0], app_url, "dropout?p=0.5&seed=77")
+        open_page(pages[1], app_url, "dropout?p=0.5&seed=12")  # someone else draws meanwhile
+        press_on_slider(pages[1], 0, "ArrowLeft", times=1)
+        open_page(pages[1], app_url, "dropout?p=0.5&seed=77")
+        assert metric(pages[0], "sum(y)") == metric(pages[1], "sum(y)")
+        assert metric(pages[0], "kept") == metric(pages[1], "kept")
+    finally:
+        for p in pages:
+            p.close()
+
+
+def test_cross_entropy_by_url_and_keyboard(page, app_url):
+    open_page(page, app_url, "cross_entropy?logits=2,1,0.1&target=0")
+    z = [2.0, 1.0, 0.1]
+    p0 = math.exp(2) / sum(math.exp(v) for v in z)
+    assert metric(page, "loss") == f"{-math.log(p0):.4f}"
+    screenshot(page, "cross_entropy")
+    press_on_slider(page, 0, "ArrowRight", times=5)  # z[0]: 2.0 -> 2.5
+    z[0] = 2.5
+    p0 = math.exp(2.5) / sum(math.exp(v) for v in z)
+    assert metric(page, "loss") == f"{-math.log(p0):.4f}"
+    assert re.search(r"[?&]logits=2\.5%2C1%2C0\.1(&|$)|[?&]logits=2\.5,1,0\.1(&|$)", page.url)
+
+
+def test_bad_url_values_show_a_notice_not_an_error(page, app_url):
+    open_page(page, app_url, "cross_entropy?logits=1,x,3&target=9&reduction=%3Cb%3Ebold")
+    notices = page.locator("[data-testid=stAlertContentWarning]")
+    assert notices.count() >= 3
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.locator("b", has_text="bold").count() == 0  # user text is never HTML
+    screenshot(page, "cross_entropy_bad_url")
+
+
+def test_mistake_switch(page, app_url):
+    open_page(page, app_url, "cross_entropy?mistake=1")
+    z = [2.0, 1.0, 0.1]
+    p = [math.exp(v) / sum(math.exp(u) for u in z) for v in z]
+    q0 = math.exp(p[0]) / sum(math.exp(v) for v in p)
+    assert metric(page, "loss") == f"{-math.log(q0):.4f}"
+    screenshot(page, "cross_entropy_mistake")
