@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,6 @@ lint: $(VENV)/.dev
 
 test: lint
 	$(BIN)/python -m pytest
-
-bench: $(VENV)/.dev
-	$(BIN)/python bench/latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/e2e/screenshots
