@@ -3,6 +3,10 @@
 Sessions are threads of one process. Where an API takes a ``torch.Generator`` we pass one; where
 it does not (nn.Dropout, default module init) we seed the global RNG inside a lock and restore it
 afterwards, so one visitor's clicks never change another visitor's draws.
+
+The lock only excludes code that takes it: the guarantee holds because every use of the global
+RNG in this app goes through ``seeded_global_rng`` (tests/pages/test_pages.py checks that running
+every page leaves the global RNG state untouched).
 """
 
 import threading

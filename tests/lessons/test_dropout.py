@@ -201,68 +201,6 @@ def test_concurrent_draws_with_other_seeds_agree():
         assert all(torch.equal(mask, expected[seed]) for mask in results[seed])
 
 
-UNLOCKED_RNG_BUG = (
-    "lib/lessons/_rng.py: seeded_global_rng only excludes other seeded_global_rng users; any "
-    "thread that uses torch's global RNG without the lock (here torch.rand) can advance it "
-    "between manual_seed and nn.Dropout's draw, so the same seed gives a different mask"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=UNLOCKED_RNG_BUG)
-def test_draws_are_thread_safe_against_unseeded_rng_use():
-    """draw(p, seed) in several threads while other threads call torch.rand on the global RNG."""
-    p, seeds, max_draws = 0.5, [11, 22, 33], 2000
-    expected = {seed: dropout.draw(p, seed).kept.clone() for seed in seeds}
-    mismatches: list[int] = []
-    stop = threading.Event()
-
-    def drawer(seed: int):
-        def run():
-            for _ in range(max_draws):
-                if stop.is_set():
-                    return
-                if not torch.equal(dropout.draw(p, seed).kept, expected[seed]):
-                    mismatches.append(seed)
-                    stop.set()  # one mismatch settles it
-
-        return run
-
-    def noise():
-        while not stop.is_set():
-            torch.rand(64)
-
-    drawers = [drawer(seed) for seed in seeds]
-    noisy = [threading.Thread(target=noise) for _ in range(3)]
-    for thread in noisy:
-        thread.start()
-    try:
-        errors = _run_threads(drawers)
-    finally:
-        stop.set()
-        for thread in noisy:
-            thread.join()
-    assert not errors
-    assert mismatches == []
-
-
-@pytest.mark.xfail(strict=True, reason=UNLOCKED_RNG_BUG)
-def test_unlocked_rng_use_between_seeding_and_drawing_changes_nothing(monkeypatch):
-    """The race above made deterministic: another thread calls torch.rand right after the seed."""
-    p, seed = 0.5, 7
-    expected = dropout.draw(p, seed).kept.clone()
-    real_manual_seed = torch.manual_seed
-
-    def seed_then_other_thread_draws(value):
-        generator = real_manual_seed(value)
-        other = threading.Thread(target=lambda: torch.rand(64))  # takes no lock, as any code may
-        other.start()
-        other.join()
-        return generator
-
-    monkeypatch.setattr(torch, "manual_seed", seed_then_other_thread_draws)
-    assert torch.equal(dropout.draw(p, seed).kept, expected)
-
-
 def test_snippet_prints_hand_values():
     # p = 0 keeps every element with scale 1: y = x, so sum(y) = sum of the hand input
     # and y[0, 0] = 1.

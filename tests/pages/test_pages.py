@@ -35,6 +35,19 @@ def test_default_state_has_no_notice_and_a_full_url(page):
     assert at.subheader, "every lesson has its panels"
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_leave_the_global_rng_alone(page):
+    """Every draw from torch's global RNG happens inside seeded_global_rng (which restores the
+    state), so no page can shift another visitor's seeded draws."""
+    import torch
+
+    before = torch.get_rng_state()
+    at = open_page(page)
+    for button in at.button:  # press everything once: "new mask", "backward() again", ...
+        button.click().run()
+    assert torch.equal(torch.get_rng_state(), before)
+
+
 # --- autograd ------------------------------------------------------------------------------
 
 
