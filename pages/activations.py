@@ -120,7 +120,8 @@ def lesson_body() -> None:
         )
 
     vanished = lesson.vanishing_share(names, lo, hi, beta, threshold)
-    st.dataframe(
+    # st.table: a static table renders faster than the interactive grid as the probe moves.
+    st.table(
         pd.DataFrame(
             {
                 "fn": names,
@@ -130,9 +131,7 @@ def lesson_body() -> None:
                     f"{vanished[n]:.0%}" for n in names
                 ],
             }
-        ),
-        hide_index=True,
-        width="stretch",
+        ).set_index("fn")
     )
     st.caption(t("activations.vanished_caption", limit=lesson.VANISH))
 
@@ -150,15 +149,14 @@ def lesson_body() -> None:
     st.markdown(t("activations.module_text", same=lesson.module_equals_functional(lo, hi)))
     inplace = st.toggle("nn.ReLU(inplace=True)", key=state.seeded("inplace"))
     demo = lesson.inplace_demo(inplace)
-    st.dataframe(
+    st.table(
         pd.DataFrame(
             {
                 t("activations.inplace_before"): demo.before,
                 t("activations.inplace_output"): demo.output,
                 t("activations.inplace_after"): demo.input_after,
             }
-        ).T,
-        width="stretch",
+        ).T
     )
     st.caption(t("activations.inplace_true" if inplace else "activations.inplace_false"))
 

@@ -24,23 +24,25 @@ state = PageState("autograd", SPEC)
 ACTIONS = state.key("actions")
 
 
-def graph_dot(result: lesson.Backward) -> str:
-    """The graph backward() walked, as DOT: leaves as boxes, grad_fn ops as ellipses, each
-    with its value and grad (micrograd's draw_dot)."""
-    lines = ["digraph { rankdir=LR; bgcolor=transparent; node [fontname=Helvetica fontsize=12];"]
-    for node in result.nodes:
-        label = f"{node.label} | data {num(node.value)} | grad {num(node.grad)}"
-        if node.kind == "leaf":
-            style = 'shape=record style="rounded,filled" fillcolor="#DCEBF7"'
-        else:
-            style = 'shape=Mrecord style=filled fillcolor="#FCEBD0"'
-        lines.append(f'"{node.id}" [label="{label}" {style}];')
-    for edge in result.edges:
-        lines.append(f'"{edge.src}" -> "{edge.dst}";')
-    lines.append(f'"y" [label="y = {num(result.y)}" shape=plaintext];')
-    lines.append(f'"{result.nodes[-1].id}" -> "y";')
-    lines.append("}")
-    return "\n".join(lines)
+# Leaf tensors blue, grad_fn operations orange, the output plain (as in the caption).
+GRAPH_FILLS = {"leaf": "#DCEBF7", "op": "#FCEBD0", "out": "#FFFFFF"}
+
+
+def graph_chart(result: lesson.Backward) -> charts.Spec:
+    """The graph backward() walked: each node with its value (data) and dy/d(node) (grad)."""
+    nodes = pd.DataFrame(
+        [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "text": f"{n.label}\ndata {num(n.value)}\ngrad {num(n.grad)}",
+            }
+            for n in result.nodes
+        ]
+        + [{"id": "y", "kind": "out", "text": f"y\n{num(result.y)}\n{t('autograd.graph_output')}"}]
+    )
+    edges = [(e.src, e.dst) for e in result.edges] + [(result.nodes[-1].id, "y")]
+    return charts.graph(nodes, edges, description=t("autograd.graph_alt"), fills=GRAPH_FILLS)
 
 
 def grad_text(value: float | None) -> str:
@@ -69,7 +71,7 @@ def lesson_body() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{t('autograd.graph_title')}**")
-        st.graphviz_chart(graph_dot(result), width="stretch")
+        charts.show(graph_chart(result), key="autograd.graph")
         st.caption(t("autograd.graph_caption"))
     with right:
         curve = lesson.y_and_tangent(w, x, b, *lesson.X_RANGE)
@@ -143,7 +145,7 @@ def accumulation(w: float, x: float, b: float) -> None:
         }
     )
     table.index = range(1, len(table) + 1)
-    st.dataframe(table, width="stretch")
+    st.table(table)
 
 
 lesson_body()

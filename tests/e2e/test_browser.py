@@ -76,7 +76,8 @@ def test_autograd_by_url_and_keyboard(page, app_url):
     assert metric(page, "x.grad") == f"{1.7:.4f}"
     assert metric(page, "y") == f"{1.7 * -2 + 0.5:.4f}"
     assert re.search(r"[?&]w=1\.7(&|$)", page.url), page.url
-    assert page.locator("[data-testid=stGraphVizChart] svg").count() == 1
+    graph = page.locator("[role=graphics-document][aria-label*='computation graph']")
+    assert graph.count() == 1  # the graph drawing, with its alt text
 
 
 def test_autograd_backward_again_in_browser(page, app_url):
@@ -84,13 +85,13 @@ def test_autograd_backward_again_in_browser(page, app_url):
     page.get_by_role("button", name="backward() again").click()
     wait_for_app(page)
     page.wait_for_timeout(300)
-    page.locator("[data-testid=stDataFrame]").first.wait_for()
+    page.locator("[data-testid=stTable]").first.wait_for()
 
 
 def test_activations_by_url_and_keyboard(page, app_url):
     open_page(page, app_url, "activations?fn=sigmoid,tanh&x=1&lo=-4&hi=4")
     page.locator("[data-testid=stVegaLiteChart]").first.wait_for()
-    page.locator("[data-testid=stDataFrame]").first.wait_for()
+    page.locator("[data-testid=stTable]").first.wait_for()
     screenshot(page, "activations")
     press_on_slider(page, 2, "ArrowRight", times=5)  # probe x (after the 2-thumb range): 1 -> 1.5
     assert re.search(r"[?&]x=1\.5(&|$)", page.url), page.url

@@ -71,11 +71,11 @@ def test_autograd_backward_again_doubles_then_zero_grad_clears():
     at = open_page("autograd", w=2, x=1.5, b=0)
     buttons = {b.label: b for b in at.button}
     buttons["backward() again"].click().run()
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["w.grad"]) == [f4(1.5), f4(3.0)]
     {b.label: b for b in at.button}["zero_grad()"].click().run()
     {b.label: b for b in at.button}["backward() again"].click().run()
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["x.grad"]) == [f4(2.0), f4(4.0), "None", f4(2.0)]
 
 
@@ -118,7 +118,7 @@ def sigmoid(v: float) -> float:
 def test_activations_probe_matches_closed_forms():
     x = 0.7
     at = open_page("activations", fn="relu,sigmoid,tanh,softplus,gelu,silu", x=x)
-    table = at.dataframe[0].value.set_index("fn")
+    table = at.table[0].value
     phi = 0.5 * (1 + math.erf(x / math.sqrt(2)))
     pdf = math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
     expected = {
@@ -137,7 +137,7 @@ def test_activations_probe_matches_closed_forms():
 def test_activations_softplus_beta_from_url():
     x, beta = 1.0, 2.0
     at = open_page("activations", fn="softplus", x=x, beta=beta)
-    row = at.dataframe[0].value.set_index("fn").loc["softplus"]
+    row = at.table[0].value.loc["softplus"]
     assert float(row["f(x)"]) == pytest.approx(math.log1p(math.exp(beta * x)) / beta, abs=1e-4)
     assert float(row["f'(x)"]) == pytest.approx(sigmoid(beta * x), abs=1e-4)
 
@@ -152,15 +152,15 @@ def test_activations_bad_url_values():
 def test_activations_repeated_keys_are_read_as_a_list():
     at = open_page("activations", fn=["tanh", "sigmoid"])
     assert at.query_params["fn"] == "tanh,sigmoid"  # rewritten as our comma list
-    assert list(at.dataframe[0].value["fn"]) == ["tanh", "sigmoid"]
+    assert list(at.table[0].value.index) == ["tanh", "sigmoid"]
 
 
 def test_activations_inplace_overwrites_the_input():
     at = open_page("activations", inplace=1)
-    demo = at.dataframe[1].value
+    demo = at.table[1].value
     assert list(demo.iloc[2]) == [0.0, 0.0, 0.0, 1.5]  # the input after relu_(): overwritten
     at = open_page("activations", inplace=0)
-    assert list(at.dataframe[1].value.iloc[2]) == [-2.0, -0.5, 0.0, 1.5]
+    assert list(at.table[1].value.iloc[2]) == [-2.0, -0.5, 0.0, 1.5]
 
 
 # --- dropout -------------------------------------------------------------------------------

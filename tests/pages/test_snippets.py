@@ -28,11 +28,11 @@ def test_autograd_snippet(params):
 def test_activations_snippet(params):
     at = open_page("activations", **params)
     printed = run_snippet(snippet(at))
-    table = at.dataframe[0].value
+    table = at.table[0].value
     # The snippet prints "relu: f(x) = 0.5000, f'(x) = 1.0000": split on ", f'(x) = ".
     slope = "f'(x)"
     expected = {
-        f"{row['fn']}: f(x)": f"{row['f(x)']}, f'(x) = {row[slope]}" for _, row in table.iterrows()
+        f"{fn}: f(x)": f"{row['f(x)']}, f'(x) = {row[slope]}" for fn, row in table.iterrows()
     }
     assert printed == expected
 
