@@ -1,8 +1,9 @@
 """Every visible string goes through ``t(key, **values)``.
 
-Catalogs live in ``lib/locales/<lang>.toml`` (one table per page or part, flattened to dotted
-keys such as ``autograd.title``). Adding a language means adding a catalog with the same keys;
-a test checks that the catalogs agree and that every key is used.
+A language's catalog is the folder ``lib/locales/<lang>/``: one TOML file per part of the app
+(``common.toml``, one per lesson), each holding tables that flatten to dotted keys such as
+``autograd.title``. Adding a language means adding a folder with the same keys; a test checks
+that the catalogs agree and that every key is used.
 """
 
 from __future__ import annotations
@@ -30,10 +31,21 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
+def catalog_files(lang: str) -> list[Path]:
+    return sorted((LOCALES_DIR / lang).glob("*.toml"))
+
+
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    with open(LOCALES_DIR / f"{lang}.toml", "rb") as f:
-        return _flatten(tomllib.load(f))
+    merged: dict[str, str] = {}
+    for path in catalog_files(lang):
+        with open(path, "rb") as f:
+            part = _flatten(tomllib.load(f))
+        clash = set(part) & set(merged)
+        if clash:
+            raise ValueError(f"{path}: keys defined in another file too: {sorted(clash)}")
+        merged.update(part)
+    return merged
 
 
 def language() -> str:

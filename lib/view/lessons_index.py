@@ -8,16 +8,19 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class LessonPage:
-    url_path: str  # also the lesson's catalog prefix
-    file: str
+    url_path: str  # also the lesson's catalog table and its file names
     section: str  # catalog key of the navigation section
     icon: str
     notes_ref: str  # where in the notes the topic comes from
 
+    @property
+    def file(self) -> str:
+        return f"pages/{self.url_path}.py"
+
 
 LESSONS = (
-    LessonPage("autograd", "pages/autograd.py", "nav.basics", ":material/account_tree:", "§1"),
-    LessonPage("activations", "pages/activations.py", "nav.basics", ":material/show_chart:", "§3"),
-    LessonPage("dropout", "pages/dropout.py", "nav.nn", ":material/grid_on:", "§5.2"),
-    LessonPage("cross_entropy", "pages/cross_entropy.py", "nav.nn", ":material/bar_chart:", "§5.6"),
+    LessonPage("autograd", "nav.basics", ":material/account_tree:", "§1"),
+    LessonPage("activations", "nav.basics", ":material/show_chart:", "§3"),
+    LessonPage("dropout", "nav.nn", ":material/grid_on:", "§5.2"),
+    LessonPage("cross_entropy", "nav.nn", ":material/bar_chart:", "§5.6"),
 )

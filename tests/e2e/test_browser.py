@@ -8,33 +8,11 @@ import re
 
 import pytest
 
+from lib.view.lessons_index import LESSONS
+from tests.e2e.browser import metric, open_page, press_on_slider
 from tests.e2e.conftest import screenshot, start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.e2e
-
-
-def metric(page, label: str) -> str:
-    """The value of the st.metric whose label is ``label``."""
-    box = page.locator("[data-testid=stMetric]").filter(
-        has=page.locator("[data-testid=stMetricLabel]", has_text=label)
-    )
-    return box.locator("[data-testid=stMetricValue]").first.inner_text().strip()
-
-
-def open_page(page, base: str, path: str) -> None:
-    page.goto(f"{base}/{path}")
-    wait_for_app(page)
-    page.locator("h1").first.wait_for()
-    assert page.locator("[data-testid=stException]").count() == 0
-
-
-def press_on_slider(page, index: int, key: str, times: int = 1) -> None:
-    thumb = page.locator("[data-testid=stSlider] input[type=range]").nth(index)
-    for _ in range(times):
-        thumb.focus()
-        thumb.press(key)
-        page.wait_for_timeout(500)  # the slider commits shortly after the key
-        wait_for_app(page)
 
 
 def test_first_request_deep_link_gets_the_app_frame(browser):
@@ -59,10 +37,7 @@ def test_home_links_to_every_lesson(page, app_url):
     links = page.locator("[data-testid=stPageLink] a")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs] == [
-        "autograd",
-        "activations",
-        "dropout",
-        "cross_entropy",
+        lesson.url_path for lesson in LESSONS
     ]
     screenshot(page, "home")
 
