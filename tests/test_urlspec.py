@@ -330,3 +330,18 @@ def test_long_raw_values_are_quoted_with_an_ellipsis(raw):
         assert notice.raw == printable[:29] + "…"
     else:
         assert notice.raw == printable
+
+
+def test_int_list_parses_clamps_and_drops():
+    from lib.urlspec import IntList
+
+    shape = IntList("shape", (2, 3, 4), lo=-1, hi=12, min_len=1, max_len=4)
+    assert shape.parse("4,6") == ((4, 6), None)
+    assert shape.parse("-1, 6") == ((-1, 6), None)
+    assert shape.parse("2,x,3") == ((2, 3), "bad_item")
+    assert shape.parse("2,2.5,3") == ((2, 3), "bad_item")
+    assert shape.parse("2,99") == ((2, 12), "out_of_range")
+    assert shape.parse("1,1,1,1,1,1") == ((1, 1, 1, 1), "too_long")
+    assert shape.parse("x") == ((2, 3, 4), "too_short")
+    assert shape.parse("inf") == ((12,), "out_of_range")
+    assert shape.format((4, -1)) == "4,-1"
