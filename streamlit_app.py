@@ -4,11 +4,10 @@ import streamlit as st
 
 import lib.runtime  # noqa: F401  (first: one torch thread, gc.freeze after the heavy imports)
 from lib.i18n import t
-from lib.view.frame import apply_language
+from lib.view import frame
 from lib.view.lessons_index import LESSONS
 
-st.set_page_config(page_title="PyTorch, by sliders", page_icon="🔥", layout="wide")
-apply_language()
+frame.start()
 
 home = st.Page("pages/home.py", title=t("home.nav"), icon=":material/home:", default=True)
 sections: dict[str, list] = {"": [home]}
@@ -18,4 +17,6 @@ for lesson in LESSONS:
     )
     sections.setdefault(t(lesson.section), []).append(page)
 
-st.navigation(sections).run()
+page = st.navigation(sections)
+frame.sidebar()
+page.run()

@@ -48,24 +48,33 @@ state.show_notices()
 
 @st.fragment
 def lesson_body() -> None:
-    names = st.multiselect(
+    names = state.control(
+        st.multiselect,
+        "fn",
         t("activations.functions"),
         lesson.NAMES,
-        key=state.seeded("fn"),
         help=t("activations.functions_help"),
     )
     names = tuple(names) or lesson.NOTES_FOUR[:1]  # an empty choice shows relu, not nothing
-    range_key = state.seed("range", (state.url_values["lo"], state.url_values["hi"]))
-    lo, hi = st.slider(t("activations.range"), LO, HI, step=0.5, key=range_key)
+    lo, hi = state.control(
+        st.slider,
+        "range",
+        t("activations.range"),
+        LO,
+        HI,
+        step=0.5,
+        value=(state.url_values["lo"], state.url_values["hi"]),
+        params=("lo", "hi"),
+    )
     if lo == hi:  # a zero-width range cannot be plotted: widen it by one step
         lo, hi = (lo, hi + 0.5) if hi < HI else (lo - 0.5, hi)
     x_key = state.seeded("x")
     st.session_state[x_key] = min(max(st.session_state[x_key], lo), hi)
-    x = st.slider(t("activations.probe"), lo, hi, step=0.1, key=x_key)
+    x = state.control(st.slider, "x", t("activations.probe"), lo, hi, step=0.1)
     cols = st.columns(2)
-    beta = cols[0].slider("softplus β (beta)", 0.1, 10.0, step=0.1, key=state.seeded("beta"))
-    threshold = cols[1].slider(
-        "softplus threshold", 1.0, 40.0, step=1.0, key=state.seeded("threshold")
+    beta = state.control(cols[0].slider, "beta", "softplus β (beta)", 0.1, 10.0, step=0.1)
+    threshold = state.control(
+        cols[1].slider, "threshold", "softplus threshold", 1.0, 40.0, step=1.0
     )
     inplace = st.session_state.get(state.seeded("inplace"))
     state.sync(
@@ -147,7 +156,7 @@ def lesson_body() -> None:
 
     st.subheader(t("activations.module_title"), divider="gray")
     st.markdown(t("activations.module_text", same=lesson.module_equals_functional(lo, hi)))
-    inplace = st.toggle("nn.ReLU(inplace=True)", key=state.seeded("inplace"))
+    inplace = state.control(st.toggle, "inplace", "nn.ReLU(inplace=True)")
     demo = lesson.inplace_demo(inplace)
     st.table(
         pd.DataFrame(

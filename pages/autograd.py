@@ -56,9 +56,9 @@ state.show_notices()
 @st.fragment
 def lesson_body() -> None:
     cols = st.columns(3)
-    w = cols[0].slider("w", *lesson.W_RANGE, step=0.1, key=state.seeded("w"))
-    x = cols[1].slider("x", *lesson.X_RANGE, step=0.1, key=state.seeded("x"))
-    b = cols[2].slider("b", *lesson.B_RANGE, step=0.1, key=state.seeded("b"))
+    w = state.control(cols[0].slider, "w", "w", *lesson.W_RANGE, step=0.1)
+    x = state.control(cols[1].slider, "x", "x", *lesson.X_RANGE, step=0.1)
+    b = state.control(cols[2].slider, "b", "b", *lesson.B_RANGE, step=0.1)
     state.sync({"w": w, "x": x, "b": b})
 
     result = lesson.forward_backward(w, x, b)

@@ -60,66 +60,81 @@ state.show_notices()
 @st.fragment
 def lesson_body() -> None:
     url_logits = state.url_values["logits"]
-    n = st.number_input(
+    n = state.control(
+        st.number_input,
+        "classes",
         t("cross_entropy.classes"),
         lesson.MIN_CLASSES,
         lesson.MAX_CLASSES,
         step=1,
-        key=state.seed("classes", len(url_logits)),
+        value=len(url_logits),
+        params=("logits",),
     )
-    st.markdown(f"**{t('cross_entropy.logits')}**")
+    if "logits" not in state.hidden:
+        st.markdown(f"**{t('cross_entropy.logits')}**")
     cols = st.columns(min(n, 5))
     logits = tuple(
-        cols[i % len(cols)].slider(
+        state.control(
+            cols[i % len(cols)].slider,
+            f"logit{i}",
             f"z[{i}]",
             LO,
             HI,
             step=0.1,
-            key=state.seed(f"logit{i}", url_logits[i] if i < len(url_logits) else 0.0),
+            value=url_logits[i] if i < len(url_logits) else 0.0,
+            params=("logits",),
         )
         for i in range(n)
     )
-    target_key = state.seeded("target")
-    clamp_key(target_key, 0, n - 1)
-    target = st.radio(
+    clamp_key(state.seeded("target"), 0, n - 1)
+    target = state.control(
+        st.radio,
+        "target",
         t("cross_entropy.target"),
         range(n),
-        key=target_key,
         horizontal=True,
         help=t("cross_entropy.target_help"),
     )
     with st.expander(t("cross_entropy.options"), expanded=False):
         opt = st.columns(3)
-        reduction = opt[0].selectbox("reduction", lesson.REDUCTIONS, key=state.seeded("reduction"))
-        smoothing = opt[1].slider(
-            "label_smoothing", 0.0, 1.0, step=0.05, key=state.seeded("smoothing")
+        reduction = state.control(opt[0].selectbox, "reduction", "reduction", lesson.REDUCTIONS)
+        smoothing = state.control(
+            opt[1].slider, "smoothing", "label_smoothing", 0.0, 1.0, step=0.05
         )
         ignore_key = state.seeded("ignore")
         if st.session_state[ignore_key] >= n:
             st.session_state[ignore_key] = lesson.NO_IGNORE
-        ignore = opt[2].selectbox(
+        ignore = state.control(
+            opt[2].selectbox,
+            "ignore",
             "ignore_index",
             (lesson.NO_IGNORE, *range(n)),
-            key=ignore_key,
             help=t("cross_entropy.ignore_help"),
         )
         url_weight = state.url_values["weight"]
-        use_weight = st.toggle(
-            t("cross_entropy.use_weight"), key=state.seed("use_weight", bool(url_weight))
+        use_weight = state.control(
+            st.toggle,
+            "use_weight",
+            t("cross_entropy.use_weight"),
+            value=bool(url_weight),
+            params=("weight",),
         )
         weight = None
         if use_weight:
             wcols = st.columns(min(n, 5))
             weight = tuple(
-                wcols[i % len(wcols)].number_input(
+                state.control(
+                    wcols[i % len(wcols)].number_input,
+                    f"weight{i}",
                     f"weight[{i}]",
                     *lesson.WEIGHT_RANGE,
                     step=0.5,
-                    key=state.seed(f"weight{i}", url_weight[i] if i < len(url_weight) else 1.0),
+                    value=url_weight[i] if i < len(url_weight) else 1.0,
+                    params=("weight",),
                 )
                 for i in range(n)
             )
-    mistake = st.toggle(t("cross_entropy.mistake"), key=state.seeded("mistake"))
+    mistake = state.control(st.toggle, "mistake", t("cross_entropy.mistake"))
     state.sync(
         {
             "logits": logits,

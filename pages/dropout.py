@@ -50,19 +50,31 @@ state.show_notices()
 @st.fragment
 def lesson_body() -> None:
     cols = st.columns([3, 2, 2])
-    p = cols[0].slider("p", 0.0, 1.0, step=0.05, key=state.seeded("p"), help=t("dropout.p_help"))
-    seed = cols[1].number_input(
-        "seed", *lesson.SEED_RANGE, step=1, key=state.seeded("seed"), help=t("dropout.seed_help")
+    p = state.control(cols[0].slider, "p", "p", 0.0, 1.0, step=0.05, help=t("dropout.p_help"))
+    seed = state.control(
+        cols[1].number_input,
+        "seed",
+        "seed",
+        *lesson.SEED_RANGE,
+        step=1,
+        help=t("dropout.seed_help"),
     )
-    cols[1].button(t("dropout.new_seed"), on_click=new_seed, icon=":material/casino:")
-    mode = cols[2].radio(
+    if "seed" not in state.hidden:
+        cols[1].button(
+            t("dropout.new_seed"),
+            on_click=new_seed,
+            icon=":material/casino:",
+            disabled=state.locked,
+        )
+    mode = state.control(
+        cols[2].radio,
+        "mode",
         t("dropout.mode"),
         ("train", "eval"),
         format_func=lambda m: f"dropout.{m}()",
-        key=state.seeded("mode"),
         horizontal=True,
     )
-    inplace = cols[2].toggle("inplace=True", key=state.seeded("inplace"))
+    inplace = state.control(cols[2].toggle, "inplace", "inplace=True")
     state.sync({"p": p, "seed": seed, "mode": mode, "inplace": inplace})
 
     train = mode == "train"

@@ -1,17 +1,88 @@
-"""The frame every page shares: the session's language (more of the frame comes with issue 4)."""
+"""The frame every page shares: language, presenter mode, and the sidebar switches for both.
+
+Frame parameters live in the URL next to each page's own: ``lang=en|zh``, ``present=1``
+(presenter mode), and the teacher-link options ``lock=1`` and ``hide=name,name`` that
+lib/view/url_state.py applies to a page's controls.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
-from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language
+from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language, t
+
+LANG_KEY, PRESENT_KEY = "frame.lang", "frame.present"
+_TRUE = {"1", "true", "yes", "on"}
+
+# Presenter mode: type at 1.25x (Streamlit sizes text in rem), black on white, wider content.
+PRESENTER_CSS = """
+<style>
+html { font-size: 20px; }
+[data-testid="stAppViewContainer"], [data-testid="stMain"] { color: #000; background: #fff; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { color: #000; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+</style>
+"""
 
 
-def apply_language() -> None:
-    """Language from the URL (``lang=en``), else the browser's locale, else English."""
-    wanted = st.query_params.get("lang")
-    if wanted not in LANGUAGES:
-        locale = (st.context.locale or "").split("-")[0].lower()
-        wanted = locale if locale in LANGUAGES else DEFAULT_LANGUAGE
-    set_language(wanted)
+def url_flag(name: str) -> bool:
+    return str(st.query_params.get(name, "")).strip().lower() in _TRUE
+
+
+def presenting() -> bool:
+    """Is this session in presenter mode? (Read by the chart builders and the share panel.)"""
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def start() -> None:
+    """First thing the entry script does: page config, language, presenter mode."""
+    if PRESENT_KEY not in st.session_state:
+        st.session_state[PRESENT_KEY] = url_flag("present")
+    st.set_page_config(
+        page_title="PyTorch, by sliders",
+        page_icon="🔥",
+        layout="wide",
+        initial_sidebar_state="collapsed" if presenting() else "auto",
+    )
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = _language_from_request()
+    set_language(st.session_state[LANG_KEY])
+
+
+def _language_from_request() -> str:
+    """``lang`` from the URL, else the browser's language, else English."""
+    wanted = str(st.query_params.get("lang", "")).strip().lower()
+    if wanted in LANGUAGES:
+        return wanted
+    locale = (st.context.locale or "").split("-")[0].lower()
+    return locale if locale in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def sidebar() -> None:
+    """The language and presenter switches; both keep the rest of the page's state."""
+    with st.sidebar:
+        st.segmented_control(
+            t("frame.language"),
+            list(LANGUAGES),
+            format_func=LANGUAGES.get,
+            key=LANG_KEY,
+            required=True,
+        )
+        st.toggle(t("frame.present"), key=PRESENT_KEY, help=t("frame.present_help"))
+    _write_frame_params()
+    if presenting():
+        st.html(PRESENTER_CSS)
+
+
+def _write_frame_params() -> None:
+    lang = st.session_state[LANG_KEY]
+    if st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
+    if presenting():
+        if st.query_params.get("present") != "1":
+            st.query_params["present"] = "1"
+    elif "present" in st.query_params:
+        del st.query_params["present"]
 
 
 def require_navigation() -> None:

@@ -1,9 +1,13 @@
 """Controls bound to the URL: the one place that reads and writes ``st.query_params``.
 
-A page makes ``PageState(page, SPEC)`` at the top of its script. Each control's session key is
-seeded from the URL the first time the control is drawn (and again after Streamlit forgot it,
-e.g. after visiting another page); after the controls are read, ``sync`` writes the current
-values back to the query string, so the address bar is always a link to exactly this state.
+A page makes ``PageState(page, SPEC)`` at the top of its script and draws each control with
+``state.control(widget, name, label, ...)``. A control's session key is seeded from the URL the
+first time it is drawn (and again after Streamlit forgot it, e.g. after visiting another page);
+after the controls are read, ``sync`` writes the current values back to the query string, so the
+address bar is always a link to exactly this state, and offers that link to share.
+
+Teacher links: ``lock=1`` draws every control read-only; ``hide=name,name`` leaves those
+controls out (their values still come from the link).
 """
 
 from __future__ import annotations
@@ -15,7 +19,11 @@ import streamlit as st
 
 from lib.i18n import t
 from lib.urlspec import Notice, Spec
+from lib.view.classroom import share_panel
+from lib.view.frame import url_flag
 from lib.view.text import md_escape
+
+_FROM_URL = object()  # control(): seed from the URL value of the parameter of the same name
 
 
 def _raw_query() -> dict[str, str]:
@@ -32,6 +40,10 @@ class PageState:
         self.url_values = values
         # Only notices about values that actually seeded a control are worth showing.
         self.notices = [n for n in notices if self.key(n.param) not in st.session_state]
+        self.locked = url_flag("lock")
+        hide = {name.strip() for name in str(st.query_params.get("hide", "")).split(",")}
+        self.hidden = hide & {p.name for p in spec.params}
+        self.synced: dict[str, str] = {}
 
     def fix(self, name: str, value: Any, reason: str) -> None:
         """Replace a URL value that is valid alone but not with the others (e.g. lo >= hi)."""
@@ -55,19 +67,44 @@ class PageState:
         """``seed`` with the value the URL gives for parameter ``name``."""
         return self.seed(name, self.url_values[name])
 
+    def control(
+        self,
+        widget,
+        name: str,
+        label: str,
+        *args: Any,
+        value: Any = _FROM_URL,
+        params: tuple[str, ...] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Draw ``widget`` (e.g. ``st.slider`` or ``cols[0].slider``) bound to session key
+        ``name``, seeded from the URL parameter ``name`` or from ``value``; return its value.
+
+        ``params`` are the URL parameters the control stands for (default: ``name``): it is
+        left out when a teacher link hides any of them, and read-only when the link is locked.
+        """
+        key = self.seeded(name) if value is _FROM_URL else self.seed(name, value)
+        if self.hidden & set(params or (name,)):
+            return st.session_state[key]
+        return widget(label, *args, key=key, disabled=self.locked, **kwargs)
+
     def show_notices(self) -> None:
         """A small warning for each URL value that was replaced; never an error box."""
         for notice in self.notices:
             st.warning(notice_text(notice), icon=":material/link_off:")
 
     def sync(self, values: Mapping[str, Any]) -> None:
-        """Write the page's current values to the query string (only the ones that changed)."""
-        for name, text in self.spec.encode(values).items():
+        """Write the page's current values to the query string (only the ones that changed),
+        then offer the link to this state (the share panel, or the QR code when presenting)."""
+        self.synced = self.spec.encode(values)
+        for name, text in self.synced.items():
             if not text:  # an empty list (e.g. no class weights) is the absence of the parameter
                 if name in st.query_params:
                     del st.query_params[name]
             elif st.query_params.get(name) != text or len(st.query_params.get_all(name)) > 1:
                 st.query_params[name] = text
+        link_params = {name: text for name, text in self.synced.items() if text}
+        share_panel(self.page, [p.name for p in self.spec.params], link_params)
 
 
 def notice_text(notice: Notice) -> str:

@@ -20,9 +20,11 @@ def open_page(page: str, **params: object) -> AppTest:
     """The app after opening ``/<page>?<params>``: entry script, navigation, then the page.
     A list value becomes a repeated key (``fn=a&fn=b``)."""
     at = AppTest.from_file(ENTRY, default_timeout=60)
+    query = {k: v if isinstance(v, list) else str(v) for k, v in params.items()}
+    at.query_params.update(query)  # the session starts from the link, as in a browser
     at.run()
     at.switch_page(f"pages/{page}.py")
-    at.query_params.update({k: v if isinstance(v, list) else str(v) for k, v in params.items()})
+    at.query_params.update(query)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

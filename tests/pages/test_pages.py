@@ -24,7 +24,7 @@ def test_home_lists_every_lesson_in_order():
     at = AppTest.from_file(ENTRY, default_timeout=60).run()
     assert not at.exception
     titles = [m.value for m in at.markdown if m.value.startswith("**§")]
-    refs = ["§1", "§3", "§5.2", "§5.6"]
+    refs = ["§1", "§2 · §4", "§3", "§4", "§5.1", "§5.2", "§5.4", "§5.5", "§5.6", "§5.7"]
     assert len(titles) == len(refs)
     assert all(t.startswith(f"**{ref} · ") for t, ref in zip(titles, refs, strict=True))
 
@@ -61,7 +61,7 @@ def test_autograd_numbers(w, x, b):
     assert shown["w.grad"] == f4(x)  # dy/dw = x
     assert shown["x.grad"] == f4(w)  # dy/dx = w
     assert shown["b.grad"] == f4(1.0)
-    assert at.query_params == {"w": str(w), "x": str(x), "b": str(b)}
+    assert at.query_params == {"w": str(w), "x": str(x), "b": str(b), "lang": "en"}
 
 
 def test_autograd_defaults_are_the_notes_values():

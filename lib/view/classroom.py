@@ -1,0 +1,84 @@
+"""Sharing a lesson's state with a class: the link, teacher options, and a QR code of the link.
+
+The link is built from what the page just wrote to the URL (so it is always the current state),
+plus the language and the teacher's options: ``lock=1`` (controls read-only) and
+``hide=name,name`` (those controls not shown). Presenter mode is left out: students' phones
+should get the normal layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlencode, urlsplit
+
+import segno
+import streamlit as st
+
+from lib.i18n import language, t
+from lib.view.frame import presenting
+
+
+def app_base(url: str, page: str) -> str:
+    """The app's address without the page: ``st.context.url`` includes the current page's path
+    (measured here: ``http://host:8501/dropout``), though the docs describe only the base."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if path.endswith(f"/{page}"):
+        path = path[: -len(page) - 1]
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def student_link(
+    base_url: str,
+    page: str,
+    page_params: Mapping[str, str],
+    *,
+    lang: str,
+    lock: bool = False,
+    hide: Sequence[str] = (),
+) -> str:
+    """The address that opens ``page`` in exactly this state (commas kept readable)."""
+    params = dict(page_params)
+    params["lang"] = lang
+    if lock:
+        params["lock"] = "1"
+    if hide:
+        params["hide"] = ",".join(hide)
+    return f"{base_url.rstrip('/')}/{page}?{urlencode(params, safe=',')}"
+
+
+def qr_code(link: str) -> segno.QRCode:
+    """A QR code of ``link`` (medium error correction: survives a projector and a phone camera)."""
+    return segno.make(link, error="m")
+
+
+def qr_svg(link: str, scale: int) -> str:
+    return qr_code(link).svg_inline(scale=scale, dark="#000000", light="#FFFFFF")
+
+
+def show_qr(container, link: str, width: int) -> None:
+    """The QR code as an image whose alt text says it is a QR code of the link (st.html would
+    strip the SVG: its sanitizer removes it, seen in the browser)."""
+    container.image(qr_svg(link, scale=8), width=width, alt=t("share.qr_alt", link=link))
+
+
+def share_panel(page: str, names: Sequence[str], page_params: Mapping[str, str]) -> None:
+    """A "Share this state" popover (teacher options, link, QR); in presenter mode, the QR
+    code and link of the student view shown large, ready to scan from the back of the room."""
+    base = app_base(st.context.url or "http://localhost:8501", page)
+    if presenting():
+        link = student_link(base, page, page_params, lang=language())
+        qr_col, text_col = st.columns([1, 3], vertical_alignment="center")
+        show_qr(qr_col, link, width=240)
+        text_col.markdown(f"**{t('share.scan')}**")
+        text_col.code(link, language=None, wrap_lines=True)
+        return
+    with st.popover(t("share.button"), icon=":material/qr_code_2:"):
+        st.caption(t("share.intro"))
+        lock = st.toggle(t("share.lock"), key=f"{page}.share.lock", help=t("share.lock_help"))
+        hide = st.multiselect(
+            t("share.hide"), list(names), key=f"{page}.share.hide", help=t("share.hide_help")
+        )
+        link = student_link(base, page, page_params, lang=language(), lock=lock, hide=hide)
+        st.code(link, language=None, wrap_lines=True)
+        show_qr(st, link, width=200)

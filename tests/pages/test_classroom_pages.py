@@ -1,0 +1,46 @@
+"""The classroom frame in AppTest: language from the URL, presenter mode, teacher links."""
+
+from __future__ import annotations
+
+from tests.pages.apptest import metrics, open_page
+
+
+def test_lock_makes_every_control_read_only():
+    at = open_page("dropout", p=0.3, lock=1)
+    assert at.slider and all(s.disabled for s in at.slider)
+    assert all(n.disabled for n in at.number_input)
+    assert all(r.disabled for r in at.radio if r.label == "Mode")
+    assert metrics(at)["kept units × 1/(1-p)"] == f"{1 / 0.7:.4f}"  # the state still applies
+
+
+def test_hide_leaves_controls_out_but_keeps_their_values():
+    at = open_page("autograd", w=1.5, x=-2, b=0.5, hide="w,b")
+    assert [s.label for s in at.slider] == ["x"]
+    assert metrics(at)["y"] == f"{1.5 * -2 + 0.5:.4f}"
+
+
+def test_hide_ignores_names_the_page_does_not_have():
+    at = open_page("autograd", hide="nonsense,<b>x</b>")
+    assert [s.label for s in at.slider] == ["w", "x", "b"]
+
+
+def test_without_teacher_options_controls_are_live():
+    at = open_page("autograd")
+    assert not any(s.disabled for s in at.slider)
+
+
+def test_presenter_mode_shows_the_qr_code_of_the_student_link():
+    at = open_page("dropout", p=0.3, seed=5, present=1)
+    codes = [c.value for c in at.code if "dropout?" in c.value]
+    assert len(codes) == 1
+    link = codes[0]
+    assert "p=0.3" in link and "seed=5" in link and "lang=en" in link
+    assert "present" not in link  # students get the normal layout
+    assert at.query_params["present"] == "1"
+
+
+def test_language_comes_from_the_url_and_stays_in_it():
+    at = open_page("autograd", lang="en")
+    assert at.query_params["lang"] == "en"
+    at = open_page("autograd", lang="xx")  # unknown: the browser's language or English
+    assert at.query_params["lang"] == "en"
