@@ -19,14 +19,18 @@ def f4(value: float) -> str:
 def test_home_lists_every_lesson_in_order():
     from streamlit.testing.v1 import AppTest
 
+    from lib.view.lessons_index import LESSONS
     from tests.pages.apptest import ENTRY
 
     at = AppTest.from_file(ENTRY, default_timeout=60).run()
     assert not at.exception
     titles = [m.value for m in at.markdown if m.value.startswith("**§")]
-    refs = ["§1", "§2 · §4", "§3", "§4", "§5.1", "§5.2", "§5.4", "§5.5", "§5.6", "§5.7"]
+    refs = [lesson.notes_ref for lesson in LESSONS]
     assert len(titles) == len(refs)
     assert all(t.startswith(f"**{ref} · ") for t, ref in zip(titles, refs, strict=True))
+    # ... and the lessons follow the notes: section numbers never go back.
+    first_section = [tuple(int(n) for n in ref.split(" · ")[0][1:].split(".")) for ref in refs]
+    assert first_section == sorted(first_section)
 
 
 @pytest.mark.parametrize("page", PAGES)
