@@ -15,7 +15,7 @@ from pathlib import Path
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "en"
 # Language code -> the language's own name, as shown in the switch.
-LANGUAGES = {"en": "English"}
+LANGUAGES = {"en": "English", "zh": "简体中文"}
 
 _current = {"lang": DEFAULT_LANGUAGE}
 

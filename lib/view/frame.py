@@ -38,15 +38,15 @@ def start() -> None:
     """First thing the entry script does: page config, language, presenter mode."""
     if PRESENT_KEY not in st.session_state:
         st.session_state[PRESENT_KEY] = url_flag("present")
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = _language_from_request()
+    set_language(st.session_state[LANG_KEY])
     st.set_page_config(
-        page_title="PyTorch, by sliders",
+        page_title=t("home.title"),
         page_icon="🔥",
         layout="wide",
         initial_sidebar_state="collapsed" if presenting() else "auto",
     )
-    if LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = _language_from_request()
-    set_language(st.session_state[LANG_KEY])
 
 
 def _language_from_request() -> str:

@@ -44,3 +44,18 @@ def test_language_comes_from_the_url_and_stays_in_it():
     assert at.query_params["lang"] == "en"
     at = open_page("autograd", lang="xx")  # unknown: the browser's language or English
     assert at.query_params["lang"] == "en"
+
+
+def test_chinese_from_the_url():
+    at = open_page("dropout", lang="zh", p=0.5)
+    assert at.title[0].value.startswith("Dropout：")
+    assert at.query_params["lang"] == "zh"
+    assert metrics(at)["kept"].endswith("of 64")  # numbers and code names are not translated
+
+
+def test_switching_language_keeps_the_state():
+    at = open_page("autograd", w=1.5)
+    at.button_group(key="frame.lang").set_value("zh").run()
+    assert at.query_params["lang"] == "zh"
+    assert at.query_params["w"] == "1.5"
+    assert metrics(at)["y"] == f"{1.5 * 1 + 3:.4f}"
