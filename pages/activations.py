@@ -25,10 +25,7 @@ SPEC = Spec(
         Bool("inplace", False),
     )
 )
-# Each function keeps its colour whichever others are chosen: Okabe-Ito, with black before the
-# yellow, darkened here because #F0E442 is too faint for a thin line on white.
-LINE_COLOURS = [*charts.OKABE_ITO[:6], "#000000", "#B59F00"]
-PALETTE = dict(zip(lesson.NAMES, LINE_COLOURS, strict=True))
+PALETTE = charts.palette(lesson.NAMES)
 state = PageState("activations", SPEC)
 if state.url_values["lo"] >= state.url_values["hi"]:
     state.fix("lo", SPEC["lo"].default, "empty_range")

@@ -158,9 +158,10 @@ def lesson_body() -> None:
             rf"\frac{{{kept00}\cdot {num(x00)}}}{{1-{num(p)}}} = {num(y00)}"
         )
     panels.formula(
-        r"y_i = \frac{m_i\,x_i}{1-p},\quad m_i \sim \mathrm{Bernoulli}(1-p),\quad "
-        r"\mathbb{E}[y_i] = (1-p)\cdot\frac{x_i}{1-p} = x_i"
-        r"\\" + line,
+        # One short line each, so a phone shows the whole formula.
+        r"\begin{gathered}y_i = \frac{m_i\,x_i}{1-p},\quad m_i \sim \mathrm{Bernoulli}(1-p)"
+        r"\\ \mathbb{E}[y_i] = (1-p)\cdot\frac{x_i}{1-p} = x_i"
+        r"\\" + line + r"\end{gathered}",
         caption=t("dropout.formula_caption"),
     )
     panels.code_panel(lesson.snippet(p, seed, train, inplace))

@@ -1,10 +1,13 @@
-"""Home: what the app is, and the lessons in the order of the notes."""
+"""Home: what the app is, and the lesson map: every lesson as a card with a small live picture,
+in the order of the notes."""
 
 import streamlit as st
 
-from lib.i18n import t
+from lib.i18n import language, t
+from lib.view import charts
 from lib.view.frame import require_navigation
 from lib.view.lessons_index import LESSONS
+from lib.view.thumbnails import thumbnail
 
 require_navigation()
 
@@ -17,4 +20,7 @@ for i, lesson in enumerate(LESSONS):
     with cols[i % 2].container(border=True):
         st.markdown(f"**{lesson.notes_ref} · {t(f'{lesson.url_path}.title')}**")
         st.caption(t(f"{lesson.url_path}.card"))
+        spec = thumbnail(lesson.url_path, language())
+        if spec is not None:
+            charts.show(spec, key=f"home.{lesson.url_path}")
         st.page_link(lesson.file, label=t("home.open"), icon=lesson.icon)

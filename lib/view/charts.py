@@ -21,6 +21,15 @@ from lib.view.frame import presenting
 # Okabe-Ito (the same list as .streamlit/config.toml), for charts that colour by a fixed role.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 HIGHLIGHT, MUTED, INK = "#D55E00", "#0072B2", "#1F2933"
+# For lines: Okabe-Ito with black before the yellow, darkened because #F0E442 is too faint for a
+# thin line on white.
+LINE_COLOURS = [*OKABE_ITO[:6], "#000000", "#B59F00"]
+
+
+def palette(names) -> dict[str, str]:
+    """A fixed colour per series name, so a series keeps its colour whichever others are shown."""
+    return {name: LINE_COLOURS[i % len(LINE_COLOURS)] for i, name in enumerate(names)}
+
 
 Spec = dict
 
@@ -55,6 +64,12 @@ def _enlarged(spec: Spec) -> Spec:
     enlarged = walk(spec)
     enlarged["config"] = {**PRESENTER_CONFIG, **enlarged.get("config", {})}
     return enlarged
+
+
+def compact(spec: Spec) -> Spec:
+    """The same chart without axes and legend: a thumbnail."""
+    config = {**spec.get("config", {}), "axis": {"disable": True}, "legend": {"disable": True}}
+    return {**spec, "config": config}
 
 
 def show(spec: Spec, key: str) -> None:

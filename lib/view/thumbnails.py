@@ -1,0 +1,111 @@
+"""Small live pictures for the home page's lesson map: each is the lesson's own picture for its
+default state, computed by the lesson's PyTorch functions (cached once per process and language).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from lib.i18n import t
+from lib.lessons import activations, autograd, cross_entropy, dropout
+from lib.lessons._format import num
+from lib.view import charts
+
+HEIGHT = 150
+
+
+def _autograd() -> charts.Spec:
+    result = autograd.forward_backward(2.0, 1.0, 3.0)
+    nodes = pd.DataFrame(
+        [{"id": n.id, "kind": n.kind, "text": f"{n.label}\n{num(n.value)}\n"} for n in result.nodes]
+    )
+    edges = [(e.src, e.dst) for e in result.edges]
+    fills = {"leaf": "#DCEBF7", "op": "#FCEBD0"}
+    return charts.graph(
+        nodes, edges, description=t("autograd.graph_alt"), fills=fills, height=HEIGHT
+    )
+
+
+def _activations() -> charts.Spec:
+    table = activations.curves(activations.NOTES_FOUR, -5.0, 5.0)
+    return charts.lines(
+        table,
+        x="x",
+        y="y",
+        color="fn",
+        x_title="x",
+        y_title="f(x)",
+        x_domain=(-5, 5),
+        y_domain=(-1.2, 3),
+        palette=charts.palette(activations.NAMES),
+        description=t("activations.values_alt", fns=", ".join(activations.NOTES_FOUR), x="0"),
+        height=HEIGHT,
+    )
+
+
+def _dropout() -> charts.Spec:
+    result = dropout.draw(0.5, seed=0)
+    values = result.output
+    rows, cols = values.shape
+    cells = pd.DataFrame(
+        {
+            "row": [i // cols for i in range(rows * cols)],
+            "col": [i % cols for i in range(rows * cols)],
+            "value": values.flatten().tolist(),
+            "label": "",
+        }
+    )
+    return charts.heatmap(
+        cells,
+        row="row",
+        col="col",
+        value="value",
+        label="label",
+        domain=(0, float(values.max())),
+        title="",
+        description=t("dropout.output_alt", mode="train"),
+        size=HEIGHT - 20,
+    )
+
+
+def _cross_entropy() -> charts.Spec:
+    setup = cross_entropy.Setup((2.0, 1.0, 0.1), 0)
+    result = cross_entropy.compute(setup)
+    bars = pd.DataFrame(
+        {
+            "class": ["0", "1", "2"],
+            "p": result.probs,
+            "target": [True, False, False],
+            "label": [f"{v:.2f}" for v in result.probs],
+        }
+    )
+    return charts.bars(
+        bars,
+        x="class",
+        y="p",
+        highlight="target",
+        x_title="",
+        y_title="softmax(z)",
+        y_domain=(0, 1.1),
+        label="label",
+        description=t("cross_entropy.probs_alt", target=0, p=num(result.probs[0])),
+        height=HEIGHT,
+    )
+
+
+BUILDERS: dict[str, Callable[[], charts.Spec]] = {
+    "autograd": _autograd,
+    "activations": _activations,
+    "dropout": _dropout,
+    "cross_entropy": _cross_entropy,
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def thumbnail(lesson: str, lang: str) -> charts.Spec | None:
+    """The picture for ``lesson`` (``lang`` only keys the cache: alt texts are translated)."""
+    builder = BUILDERS.get(lesson)
+    return charts.compact(builder()) if builder else None

@@ -1,0 +1,85 @@
+"""Every lesson in both languages, in presenter mode, and on a phone-sized screen (screenshots
+in tests/e2e/screenshots/), plus the presenter's QR code read back from the screen."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from lib.view.lessons_index import LESSONS
+from tests.e2e.browser import open_page
+from tests.e2e.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+PAGES = [lesson.url_path for lesson in LESSONS]
+
+
+def no_errors(page) -> None:
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.locator("[data-testid=stAlertContentError]").count() == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", PAGES)
+def test_every_lesson_in_both_languages(page, app_url, name, lang):
+    open_page(page, app_url, f"{name}?lang={lang}")
+    no_errors(page)
+    title = page.locator("h1").first.inner_text()
+    has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in title)
+    assert has_cjk == (lang == "zh"), title
+    screenshot(page, f"{name}_{lang}")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_lesson_on_a_phone(browser, app_url, name):
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    try:
+        open_page(phone, app_url, name)
+        no_errors(phone)
+        # Nothing wider than the screen: the page never scrolls sideways.
+        overflow = phone.evaluate(
+            "document.querySelector('[data-testid=stMain]').scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 1, f"{name} is {overflow}px wider than a 390px phone"
+        screenshot(phone, f"{name}_phone")
+    finally:
+        phone.close()
+
+
+def font_size(page, selector: str) -> float:
+    return page.locator(selector).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+
+
+def test_presenter_mode_type_is_larger_and_its_qr_code_opens_this_state(page, app_url):
+    open_page(page, app_url, "dropout?p=0.3&seed=5")
+    normal = font_size(page, "[data-testid=stMarkdownContainer] p")
+    open_page(page, app_url, "dropout?p=0.3&seed=5&present=1")
+    assert font_size(page, "[data-testid=stMarkdownContainer] p") >= 1.25 * normal
+    qr = page.get_by_role("img", name="QR code of the link")
+    png = qr.screenshot()
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert len(decoded) == 1
+    link = decoded[0].text
+    assert link.startswith(app_url + "/dropout?")
+    assert "p=0.3" in link and "seed=5" in link and "present" not in link
+    screenshot(page, "dropout_presenter")
+
+    # The code follows the state: move p, and the QR code changes with it.
+    thumb = page.locator("[data-testid=stSlider] input[type=range]").first
+    thumb.focus()
+    thumb.press("ArrowRight")
+    page.wait_for_timeout(600)
+    wait_for_app(page)
+    link = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))[0].text
+    assert "p=0.35" in link
+
+
+def test_a_locked_link_opens_read_only(page, app_url):
+    open_page(page, app_url, "autograd?w=1.5&lock=1&hide=b")
+    sliders = page.locator("[data-testid=stSlider]")
+    assert sliders.count() == 2  # w and x; b is hidden
+    assert page.locator("[data-testid=stSlider] input[type=range][disabled]").count() == 2
+    screenshot(page, "autograd_locked")
