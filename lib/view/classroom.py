@@ -9,6 +9,7 @@ should get the normal layout.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
 import segno
@@ -52,6 +53,7 @@ def qr_code(link: str) -> segno.QRCode:
     return segno.make(link, error="m")
 
 
+@lru_cache(maxsize=256)
 def qr_svg(link: str, scale: int) -> str:
     return qr_code(link).svg_inline(scale=scale, dark="#000000", light="#FFFFFF")
 
@@ -81,4 +83,6 @@ def share_panel(page: str, names: Sequence[str], page_params: Mapping[str, str])
         )
         link = student_link(base, page, page_params, lang=language(), lock=lock, hide=hide)
         st.code(link, language=None, wrap_lines=True)
-        show_qr(st, link, width=200)
+        # Popover content runs on every rerun even when closed: draw the code only on request.
+        if st.toggle(t("share.show_qr"), key=f"{page}.share.qr"):
+            show_qr(st, link, width=200)
