@@ -72,10 +72,11 @@ def compact(spec: Spec) -> Spec:
     return {**spec, "config": config}
 
 
-def show(spec: Spec, key: str) -> None:
+def show(spec: Spec, key: str, width: str = "stretch") -> None:
+    """Draw a spec; ``width="content"`` keeps the spec's own width (true-shape matrices)."""
     if presenting():
         spec = _enlarged(spec)
-    st.vega_lite_chart(spec, key=key, width="stretch")
+    st.vega_lite_chart(spec, key=key, width=width)
 
 
 def _quantitative(field: str, title: str, domain: Sequence[float] | None, **scale) -> dict:

@@ -8,9 +8,10 @@ from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
+import torch
 
 from lib.i18n import t
-from lib.lessons import activations, autograd, cross_entropy, dropout
+from lib.lessons import activations, autograd, cross_entropy, dropout, embedding, linear, rnn
 from lib.lessons._format import num
 from lib.view import charts
 
@@ -71,6 +72,51 @@ def _dropout() -> charts.Spec:
     )
 
 
+def _matrix(values: torch.Tensor, description: str) -> charts.Spec:
+    """A 2-D tensor as an unlabelled heatmap on its own value range."""
+    rows, cols = values.shape
+    cells = pd.DataFrame(
+        {
+            "row": [i // cols for i in range(rows * cols)],
+            "col": [i % cols for i in range(rows * cols)],
+            "value": values.flatten().tolist(),
+            "label": "",
+        }
+    )
+    low, high = float(values.min()), float(values.max())
+    return charts.heatmap(
+        cells,
+        row="row",
+        col="col",
+        value="value",
+        label="label",
+        domain=(low, high if high > low else low + 1),
+        title="",
+        description=description,
+        size=HEIGHT - 20,
+    )
+
+
+def _tensors() -> charts.Spec:
+    # x = arange(24).reshape(2, 3, 4) seen through .view(4, 6): each cell coloured by the
+    # storage cell it reads, in order, because a view never moves data.
+    return _matrix(torch.arange(24.0).reshape(2, 3, 4).view(4, 6), t("tensors.card"))
+
+
+def _linear() -> charts.Spec:
+    layer = linear.forward(4, 3, True, 0, linear.default_x(4))
+    return _matrix(layer.weight, t("linear.card"))
+
+
+def _embedding() -> charts.Spec:
+    return _matrix(embedding.compute(embedding.Setup()).weight_before, t("embedding.card"))
+
+
+def _rnn() -> charts.Spec:
+    hidden_over_time = rnn.run(rnn.Setup()).output[:, 0, :].T  # (hidden, steps)
+    return _matrix(hidden_over_time, t("rnn.card"))
+
+
 def _cross_entropy() -> charts.Spec:
     setup = cross_entropy.Setup((2.0, 1.0, 0.1), 0)
     result = cross_entropy.compute(setup)
@@ -98,9 +144,13 @@ def _cross_entropy() -> charts.Spec:
 
 BUILDERS: dict[str, Callable[[], charts.Spec]] = {
     "autograd": _autograd,
+    "tensors": _tensors,
     "activations": _activations,
+    "linear": _linear,
     "dropout": _dropout,
+    "embedding": _embedding,
     "cross_entropy": _cross_entropy,
+    "rnn": _rnn,
 }
 
 

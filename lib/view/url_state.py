@@ -86,7 +86,8 @@ class PageState:
         key = self.seeded(name) if value is _FROM_URL else self.seed(name, value)
         if self.hidden & set(params or (name,)):
             return st.session_state[key]
-        return widget(label, *args, key=key, disabled=self.locked, **kwargs)
+        disabled = self.locked or kwargs.pop("disabled", False)
+        return widget(label, *args, key=key, disabled=disabled, **kwargs)
 
     def show_notices(self) -> None:
         """A small warning for each URL value that was replaced; never an error box."""

@@ -1,0 +1,613 @@
+"""Lesson: nn.Embedding, a lookup table picked by integer indices (notes §5.4)."""
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from lib.i18n import t
+from lib.lessons import embedding as lesson
+from lib.lessons._format import num as fmt
+from lib.urlspec import Bool, Choice, Float, Int, IntList, Spec
+from lib.view import charts, panels
+from lib.view.frame import require_navigation
+from lib.view.text import md_escape
+from lib.view.url_state import PageState
+
+require_navigation()
+
+SPEC = Spec(
+    (
+        Int("num", 10, lesson.MIN_NUM, lesson.MAX_NUM),
+        Int("dim", 4, lesson.MIN_DIM, lesson.MAX_DIM),
+        IntList("ids", lesson.DEFAULT_IDS, 0, lesson.MAX_NUM - 1, 1, lesson.MAX_IDS),
+        lesson.Sentence("text", ""),
+        Int("padding_idx", lesson.NO_PADDING, lesson.NO_PADDING, lesson.MAX_NUM - 1),
+        Float("max_norm", 0.0, *lesson.MAX_NORM_RANGE, step=0.1),
+        Choice("norm_type", "2", options=lesson.NORM_TYPES),
+        Bool("scale_grad", False),
+        Bool("sparse", False),
+        Choice("loss", "sum", options=lesson.LOSSES),
+        Int("seed", 0, *lesson.SEED_RANGE),
+    )
+)
+state = PageState("embedding", SPEC)
+
+
+def fix_url(name: str, value, reason: str) -> None:
+    """state.fix, with one notice per parameter: when parsing already corrected the value
+    (ids=1,99 -> 1,19), keep that notice, which quotes the link, and name the value used now."""
+    earlier = [n for n in state.notices if n.param == name]
+    count = len(state.notices)
+    state.fix(name, value, reason)
+    if earlier and len(state.notices) > count:
+        state.notices.pop()
+        where = state.notices.index(earlier[0])
+        state.notices[where] = replace(earlier[0], used=SPEC[name].format(value))
+
+
+num_url = state.url_values["num"]
+if max(state.url_values["ids"]) >= num_url:
+    fix_url("ids", lesson.clamp_ids(state.url_values["ids"], num_url), "ids_past_table")
+if state.url_values["padding_idx"] >= num_url:
+    fix_url("padding_idx", lesson.NO_PADDING, "padding_not_a_row")
+
+WEIGHT_DOMAIN = (-3.0, 3.0)  # N(0, 1) init: nearly every entry lies inside; the rest clamp
+INK, HIGHLIGHT, MUTED = charts.INK, charts.HIGHLIGHT, charts.MUTED
+
+
+def row_name(r: int) -> str:
+    return f"{r} {lesson.VOCAB[r]}"
+
+
+def cells(values, names, picked) -> pd.DataFrame:
+    """A (rows, dim) tensor as a long table: one line per cell, for table_heatmap."""
+    rows, dim = values.shape
+    flat = values.flatten().tolist()
+    return pd.DataFrame(
+        {
+            "row": [names[i // dim] for i in range(rows * dim)],
+            "col": [i % dim for i in range(rows * dim)],
+            "value": flat,
+            "label": [f"{v:.2f}" if abs(v) < 9.995 else f"{v:.1f}" for v in flat],
+            "picked": [picked[i // dim] for i in range(rows * dim)],
+        }
+    )
+
+
+def table_heatmap(
+    data: pd.DataFrame,
+    *,
+    order: list[str],
+    title: str,
+    subtitle: str,
+    description: str,
+    domain: tuple[float, float],
+    colours: dict,
+    dark_test: str,
+) -> dict:
+    """A table (rows named on the y axis, columns j on top) coloured by value, each cell
+    labelled, and the rows with ``picked`` outlined. Like charts.heatmap, plus row names and
+    the outline; a candidate for lib/view/charts.py."""
+    position = {
+        "x": {
+            "field": "col",
+            "type": "ordinal",
+            "title": "j",
+            "axis": {"labelAngle": 0, "ticks": False, "domain": False, "orient": "top"},
+        },
+        "y": {
+            "field": "row",
+            "type": "ordinal",
+            "title": None,
+            "sort": order,
+            "axis": {"ticks": False, "domain": False, "labelFontSize": 11},
+        },
+    }
+    return {
+        "description": description,
+        "title": {"text": title, "subtitle": subtitle, "fontSize": 13, "anchor": "start"},
+        "height": {"step": 22},
+        "datasets": {"cells": data},
+        "data": {"name": "cells"},
+        "layer": [
+            {
+                "mark": {"type": "rect", "stroke": "white", "strokeWidth": 1},
+                "encoding": {
+                    **position,
+                    "color": {
+                        "field": "value",
+                        "type": "quantitative",
+                        "scale": {
+                            "domain": [float(v) for v in domain],
+                            **colours,
+                            "clamp": True,
+                        },
+                        "legend": None,
+                    },
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 10},
+                "encoding": {
+                    **position,
+                    "text": {"field": "label", "type": "nominal"},
+                    "color": {"condition": {"test": dark_test, "value": "white"}, "value": INK},
+                },
+            },
+            {
+                # One outline per picked row, across the whole width.
+                "transform": [{"filter": "datum.picked && datum.col == 0"}],
+                "mark": {"type": "rect", "fill": None, "stroke": HIGHLIGHT, "strokeWidth": 2.5},
+                "encoding": {
+                    "y": position["y"],
+                    "x": {"value": 0},
+                    "x2": {"value": "width"},
+                },
+            },
+        ],
+    }
+
+
+def norm_bars(
+    data: pd.DataFrame, *, order: list[str], max_norm: float, top: float, description: str
+) -> dict:
+    """Each row's norm before the call (grey) and after it (blue), and max_norm as a rule."""
+    y = {"field": "row", "type": "ordinal", "title": None, "sort": order}
+    x_title = t("embedding.norm_axis")
+
+    def bar(field: str, colour: str, size: int) -> dict:
+        return {
+            "mark": {"type": "bar", "color": colour, "size": size},
+            "encoding": {
+                "y": y,
+                "x": {
+                    "field": field,
+                    "type": "quantitative",
+                    "title": x_title,
+                    "scale": {"domain": [0.0, float(top)], "nice": False},
+                },
+            },
+        }
+
+    return {
+        "description": description,
+        "title": {"text": t("embedding.norms_title"), "fontSize": 13, "anchor": "start"},
+        "height": {"step": 22},
+        "datasets": {"norms": data},
+        "data": {"name": "norms"},
+        "layer": [
+            bar("before", "#CBD5E1", 16),
+            bar("after", MUTED, 8),
+            {
+                "mark": {"type": "rule", "color": HIGHLIGHT, "strokeDash": [5, 3], "size": 2},
+                "encoding": {"x": {"datum": float(max_norm)}},
+            },
+        ],
+    }
+
+
+def fix_typed(key: str, param: str, raw: str, used: str, reason: str | None) -> None:
+    """Write the cleaned value back into a text box and say why, the way URL notices do."""
+    st.session_state[key] = used
+    if reason is not None:
+        st.warning(
+            t(
+                "embedding.typed_fix",
+                param=param,
+                raw=md_escape(raw[:30]),
+                reason=t(f"notice.{reason}"),
+                used=md_escape(used),
+            ),
+            icon=":material/edit_note:",
+        )
+
+
+def clamp_key(key: str, options) -> None:
+    """Keep a stored choice valid after the table shrank (no padding_idx past the end)."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = lesson.NO_PADDING
+
+
+def new_seed() -> None:
+    key = state.key("seed")
+    st.session_state[key] = (st.session_state[key] + 1) % (lesson.SEED_RANGE[1] + 1)
+
+
+def column(values) -> str:
+    """A column vector in LaTeX: fits the page for every embedding_dim."""
+    return r"\begin{pmatrix}" + r" \\ ".join(fmt(v) for v in values) + r"\end{pmatrix}"
+
+
+panels.lesson_header("embedding")
+state.show_notices()
+
+
+@st.fragment
+def lesson_body() -> None:
+    top = st.columns([3, 3, 2])
+    num = state.control(
+        top[0].slider,
+        "num",
+        "num_embeddings",
+        lesson.MIN_NUM,
+        lesson.MAX_NUM,
+        help=t("embedding.num_help"),
+    )
+    dim = state.control(
+        top[1].slider,
+        "dim",
+        "embedding_dim",
+        lesson.MIN_DIM,
+        lesson.MAX_DIM,
+        help=t("embedding.dim_help"),
+    )
+    seed = state.control(
+        top[2].number_input,
+        "seed",
+        "seed",
+        *lesson.SEED_RANGE,
+        step=1,
+        help=t("embedding.seed_help"),
+    )
+    if "seed" not in state.hidden:
+        top[2].button(
+            t("embedding.new_seed"),
+            on_click=new_seed,
+            icon=":material/casino:",
+            disabled=state.locked,
+        )
+
+    # The indices: typed as a comma list, or taken from a sentence through the vocabulary.
+    text_key = state.seeded("text")
+    typed = st.session_state[text_key]
+    text, reason = SPEC["text"].parse(typed)
+    if text != typed:
+        fix_typed(text_key, "text", typed, text, reason)
+    ids_param = SPEC["ids"]
+    ids_key = state.seed("ids", ids_param.format(state.url_values["ids"]))
+    if text:
+        ids = lesson.sentence_ids(text, num)
+        st.session_state[ids_key] = ids_param.format(ids)
+    else:
+        typed = st.session_state[ids_key]
+        parsed, reason = ids_param.parse(typed)
+        ids = lesson.clamp_ids(parsed, num)
+        if ids != parsed:
+            reason = reason or "ids_past_table"
+        if ids_param.format(ids) != typed:
+            fix_typed(ids_key, "ids", typed, ids_param.format(ids), reason)
+    left, right = st.columns(2)
+    if "ids" not in state.hidden:
+        left.text_input(
+            t("embedding.ids_label"),
+            key=ids_key,
+            disabled=bool(text) or state.locked,
+            help=t("embedding.ids_help"),
+        )
+    state.control(
+        right.text_input,
+        "text",
+        t("embedding.text_label"),
+        placeholder=t("embedding.text_placeholder"),
+        help=t("embedding.text_help"),
+    )
+    vocab = ", ".join(f"{r} `{lesson.VOCAB[r]}`" for r in range(num))
+    st.caption(t("embedding.vocab", num=num, vocab=vocab))
+    if text:
+        pairs = ", ".join(
+            f"{md_escape(w)} → {i}" for w, i in zip(lesson.words_of(text), ids, strict=False)
+        )
+        st.caption(t("embedding.sentence_map", pairs=pairs))
+
+    opts = st.columns([2, 3, 3])
+    pad_key = state.seeded("padding_idx")
+    pad_options = (lesson.NO_PADDING, *range(num))
+    clamp_key(pad_key, pad_options)
+    padding = state.control(
+        opts[0].selectbox,
+        "padding_idx",
+        "padding_idx",
+        pad_options,
+        format_func=lambda r: "None" if r == lesson.NO_PADDING else row_name(r),
+        help=t("embedding.padding_help"),
+    )
+    max_norm = state.control(
+        opts[1].slider,
+        "max_norm",
+        t("embedding.max_norm_label"),
+        *lesson.MAX_NORM_RANGE,
+        step=0.1,
+        help=t("embedding.max_norm_help"),
+    )
+    norm_type = state.control(
+        opts[2].radio,
+        "norm_type",
+        "norm_type",
+        lesson.NORM_TYPES,
+        horizontal=True,
+        help=t("embedding.norm_type_help"),
+    )
+    toggles = st.columns([3, 2, 2])
+    loss_kind = state.control(
+        toggles[0].radio,
+        "loss",
+        t("embedding.loss_label"),
+        lesson.LOSSES,
+        format_func=lambda k: "out.sum()" if k == "sum" else "Σₖ (k+1)·out[k].sum()",
+        horizontal=True,
+        help=t("embedding.loss_help"),
+    )
+    scale_grad = state.control(
+        toggles[1].toggle, "scale_grad", "scale_grad_by_freq=True", help=t("embedding.scale_help")
+    )
+    sparse = state.control(
+        toggles[2].toggle, "sparse", "sparse=True", help=t("embedding.sparse_help")
+    )
+    state.sync(
+        {
+            "num": num,
+            "dim": dim,
+            "ids": ids,
+            "text": text,
+            "padding_idx": padding,
+            "max_norm": max_norm,
+            "norm_type": norm_type,
+            "scale_grad": scale_grad,
+            "sparse": sparse,
+            "loss": loss_kind,
+            "seed": seed,
+        }
+    )
+
+    setup = lesson.Setup(
+        num=num,
+        dim=dim,
+        ids=ids,
+        padding_idx=None if padding == lesson.NO_PADDING else padding,
+        max_norm=max_norm or None,
+        norm_type=norm_type,
+        scale_grad_by_freq=scale_grad,
+        sparse=sparse,
+        loss=loss_kind,
+        seed=seed,
+    )
+    result = lesson.compute(setup)
+    count = lesson.counts(ids, num)
+    renormed = result.renormed_rows
+    grad_sum = "None" if result.grad is None else fmt(result.grad.sum().item())
+
+    metrics = st.columns(5)
+    metrics[0].metric("parameters", str(result.parameters), help=t("embedding.params_help"))
+    metrics[1].metric("output.shape", str(tuple(result.output.shape)))
+    metrics[2].metric("output.sum()", fmt(result.output.sum().item()))
+    metrics[3].metric("weight.grad.sum()", grad_sum, help=t("embedding.grad_sum_help"))
+    metrics[4].metric("rows renormalised", str(len(renormed)), help=t("embedding.renorm_help"))
+    st.caption(
+        t("embedding.params_caption", num=num, dim=dim, count=result.parameters),
+    )
+
+    # The picture: the table with the picked rows outlined, the output, the gradient.
+    names = [row_name(r) for r in range(num)]
+    picked = [c > 0 for c in count]
+    out_names = [f"out[{k}] ← {i}" for k, i in enumerate(ids)]
+    weight_style = dict(
+        domain=WEIGHT_DOMAIN, colours={"scheme": "blueorange"}, dark_test="abs(datum.value) > 1.9"
+    )
+    pictures = st.columns(3)
+    with pictures[0]:
+        charts.show(
+            table_heatmap(
+                cells(result.weight_before, names, picked),
+                order=names,
+                title=t("embedding.weight_title", num=num, dim=dim),
+                subtitle=t("embedding.weight_subtitle"),
+                description=t(
+                    "embedding.weight_alt",
+                    num=num,
+                    dim=dim,
+                    rows=", ".join(str(r) for r in range(num) if picked[r]),
+                ),
+                **weight_style,
+            ),
+            key="embedding.weight",
+        )
+    with pictures[1]:
+        charts.show(
+            table_heatmap(
+                cells(result.output, out_names, [False] * len(ids)),
+                order=out_names,
+                title=t("embedding.output_title", n=len(ids), dim=dim),
+                subtitle=t("embedding.output_subtitle"),
+                description=t(
+                    "embedding.output_alt",
+                    n=len(ids),
+                    dim=dim,
+                    ids=", ".join(str(i) for i in ids),
+                ),
+                **weight_style,
+            ),
+            key="embedding.output",
+        )
+    with pictures[2]:
+        if result.grad is None:
+            st.markdown(f"**{t('embedding.grad_failed_title')}**")
+            st.code(f"RuntimeError: {result.grad_error}", language="text", wrap_lines=True)
+            st.info(t("embedding.grad_failed"), icon=":material/info:")
+        else:
+            top_grad = max(1.0, result.grad.max().item())
+            got = [bool(result.grad[r].abs().sum() > 0) for r in range(num)]
+            charts.show(
+                table_heatmap(
+                    cells(result.grad, names, got),
+                    order=names,
+                    title=t("embedding.grad_title", num=num, dim=dim),
+                    subtitle=t("embedding.grad_subtitle"),
+                    description=t(
+                        "embedding.grad_alt",
+                        rows=", ".join(str(r) for r in range(num) if got[r]) or "-",
+                    ),
+                    domain=(0.0, top_grad),
+                    colours={"range": ["#F1F5F9", HIGHLIGHT], "interpolate": "rgb"},  # 0: pale grey
+                    dark_test=f"datum.value > {0.6 * top_grad}",
+                ),
+                key="embedding.grad",
+            )
+    st.caption(t("embedding.picture_caption"))
+
+    # One line per distinct row looked up: how often, the gradient it got, its norm.
+    looked_up = list(dict.fromkeys(ids))
+    grad_column = f"weight.grad[r, j] ({t('embedding.every_j')})"
+    table = pd.DataFrame(
+        {
+            t("embedding.col_word"): [lesson.VOCAB[r] for r in looked_up],
+            t("embedding.col_count"): [count[r] for r in looked_up],
+            "Σ g_k": [
+                fmt(sum(g for i, g in zip(ids, result.upstream, strict=True) if i == r))
+                for r in looked_up
+            ],
+            grad_column: [
+                "—" if result.grad is None else fmt(result.grad[r, 0].item()) for r in looked_up
+            ],
+            f"‖W[r]‖ {t('embedding.before')}": [fmt(result.norms_before[r]) for r in looked_up],
+            f"‖W[r]‖ {t('embedding.after')}": [fmt(result.norms_after[r]) for r in looked_up],
+        },
+        index=pd.Index([str(r) for r in looked_up], name="r"),
+    )
+    st.markdown(f"**{t('embedding.table_title')}**")
+    st.table(table)
+    notes = []
+    if setup.padding_idx is not None:
+        notes.append(t("embedding.padding_note", row=setup.padding_idx))
+    if scale_grad and result.grad is not None:
+        notes.append(t("embedding.scale_note"))
+    if notes:
+        st.caption("  \n".join(notes))
+
+    if sparse and result.sparse_grad is not None:
+        info = result.sparse_grad
+        st.markdown(f"**{t('embedding.sparse_title')}**")
+        st.code(
+            f"weight.grad.layout         = {info.layout}\n"
+            f"weight.grad._indices()     = {list(info.indices)}\n"
+            f"weight.grad._values().shape = {info.values_shape}\n"
+            f"weight.grad.is_coalesced() = {info.is_coalesced}\n"
+            f"weight.grad.coalesce().indices() = {list(info.coalesced_indices)}",
+            language="text",
+        )
+        st.caption(t("embedding.sparse_caption"))
+
+    if setup.max_norm is not None:
+        st.subheader(t("embedding.renorm_title"), divider="gray")
+        before, after = result.norms_before, result.norms_after
+        norms = pd.DataFrame({"row": names, "before": before, "after": after})
+        columns = st.columns(2)
+        with columns[0]:
+            charts.show(
+                norm_bars(
+                    norms,
+                    order=names,
+                    max_norm=setup.max_norm,
+                    top=max(max(before), setup.max_norm) * 1.1 + 1e-6,
+                    description=t(
+                        "embedding.norms_alt",
+                        max_norm=fmt(setup.max_norm),
+                        rows=", ".join(str(r) for r in renormed) or "-",
+                    ),
+                ),
+                key="embedding.norms",
+            )
+        with columns[1]:
+            charts.show(
+                table_heatmap(
+                    cells(result.weight_after, names, [r in renormed for r in range(num)]),
+                    order=names,
+                    title=t("embedding.weight_title", num=num, dim=dim),
+                    subtitle=t("embedding.after_subtitle"),
+                    description=t("embedding.after_alt", rows=len(renormed)),
+                    **weight_style,
+                ),
+                key="embedding.after",
+            )
+        st.caption(t("embedding.renorm_caption", max_norm=fmt(setup.max_norm), norm_type=norm_type))
+
+    st.subheader(t("embedding.dtype_title"), divider="gray")
+    float_error, range_error = lesson.index_errors(setup)
+    ids_text = ", ".join(f"{i}." for i in ids)
+    st.markdown(t("embedding.float_intro", ids=ids_text))
+    st.code(float_error, language="text", wrap_lines=True)
+    st.caption(t("embedding.float_explain"))
+    st.markdown(t("embedding.range_intro", num=num))
+    st.code(range_error, language="text", wrap_lines=True)
+    st.caption(t("embedding.range_explain", last=num - 1))
+
+    # The formula with one row's numbers: the row picked most often (first among ties).
+    star = max(looked_up, key=lambda r: count[r])
+    hits = [k for k, i in enumerate(ids) if i == star]
+    g_terms = " + ".join(fmt(result.upstream[k]) for k in hits)
+    grad_star = "—" if result.grad is None else fmt(result.grad[star, 0].item())
+    if setup.padding_idx == star:
+        grad_line = rf"\frac{{\partial L}}{{\partial W_{{{star}}}}} = 0\quad(\text{{padding\_idx}})"
+    else:
+        divide = rf"\tfrac{{1}}{{{count[star]}}}" if scale_grad else ""
+        grad_line = (
+            rf"\frac{{\partial L}}{{\partial W_{{{star},j}}}} = {divide}"
+            rf"\sum_{{k:\,\mathrm{{ids}}_k={star}}} g_k = {divide}({g_terms}) = {grad_star}"
+        )
+    latex = (
+        rf"\mathrm{{out}}[k] = W[\mathrm{{ids}}_k],\quad "
+        rf"\mathrm{{out}}[{hits[0]}] = W[{star}] = {column(result.output[hits[0]].tolist())}"
+        rf"\\ {grad_line}"
+    )
+    if setup.max_norm is not None:
+        p = r"\infty" if norm_type == "inf" else norm_type
+        latex += (
+            rf"\\ \|W_r\|_{{{p}}} > {fmt(setup.max_norm)} \Rightarrow "
+            rf"W_r \leftarrow W_r \cdot "
+            rf"\frac{{\mathrm{{max\_norm}}}}{{\|W_r\|_{{{p}}} + 10^{{-7}}}}"
+        )
+        if renormed:
+            r = renormed[0]
+            latex += (
+                rf",\quad \|W_{{{r}}}\|_{{{p}}}: {fmt(result.norms_before[r])} \to "
+                rf"{fmt(result.norms_after[r])}"
+            )
+    latex += (
+        rf"\\ \text{{parameters}} = \mathrm{{num}} \times \mathrm{{dim}} = {num} \times {dim}"
+        rf" = {result.parameters}"
+    )
+    panels.formula(
+        r"\begin{gathered}" + latex + r"\end{gathered}", caption=t("embedding.formula_caption")
+    )
+    panels.code_panel(lesson.snippet(setup, text))
+    panels.notes_box("embedding")
+
+    if result.grad is not None:
+        answer = fmt(result.grad[star, 0].item())
+        total = fmt(sum(result.upstream))
+        options = {fmt(0.0), fmt(1.0), fmt(count[star]), answer, total}
+        panels.check_yourself(
+            key="embedding.check",
+            question=t(
+                "embedding.check_question",
+                row=star,
+                word=lesson.VOCAB[star],
+                times=count[star],
+                loss="out.sum()" if loss_kind == "sum" else "Σₖ (k+1)·out[k].sum()",
+            ),
+            options=sorted(options, key=float),
+            answers={answer},
+            explanation=t("embedding.check_explanation", row=star, answer=answer),
+        )
+    else:
+        options = {str(num + dim), str(num * dim), str(dim), str(num)}
+        panels.check_yourself(
+            key="embedding.check_params",
+            question=t("embedding.check_params_question", num=num, dim=dim),
+            options=sorted(options, key=int),
+            answers={str(result.parameters)},
+            explanation=t("embedding.check_params_explanation", count=result.parameters),
+        )
+
+
+lesson_body()

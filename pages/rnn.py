@@ -1,0 +1,608 @@
+"""Lesson: nn.RNN and nn.LSTM step by step: hidden state, gates, shapes, parameters (notes §5.7)."""
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+import torch
+
+from lib.i18n import t
+from lib.lessons import rnn as lesson
+from lib.lessons._format import num
+from lib.urlspec import Bool, Choice, Float, Int, IntList, Spec
+from lib.view import charts, panels
+from lib.view.frame import require_navigation
+from lib.view.url_state import PageState
+
+require_navigation()
+
+SPEC = Spec(
+    (
+        Choice("cell", "rnn", options=lesson.CELLS),
+        Choice("kind", "sine", options=lesson.KINDS),
+        Int("input", 1, 1, lesson.MAX_INPUT),
+        Int("hidden", 4, 1, lesson.MAX_HIDDEN),
+        Int("steps", 16, 1, lesson.MAX_STEPS),
+        Int("batch", 1, 1, lesson.MAX_BATCH),
+        Int("seed", 0, *lesson.SEED_RANGE),
+        Float("freq", 0.125, *lesson.FREQ_RANGE, step=0.025),
+        IntList("tokens", (), 0, lesson.MAX_INPUT - 1, 1, lesson.MAX_STEPS),
+        Int("t", 3, 0, lesson.MAX_STEPS - 1),
+        Int("unit", 0, 0, lesson.MAX_HIDDEN - 1),
+        Bool("batch_first", False),
+    )
+)
+state = PageState("rnn", SPEC)
+url = state.url_values
+
+
+def fix_linked(name: str, value, reason: str) -> None:
+    """A value the link gave gets a notice; a default that no longer fits is just moved.
+    One notice per parameter: if the value was already replaced (e.g. t=99 became 39, then
+    fell past the last step), the notice quotes the link's text and gives the final value."""
+    if name not in st.query_params:
+        url[name] = value
+        return
+    earlier = [n for n in state.notices if n.param == name]
+    state.fix(name, value, reason)
+    if earlier and state.notices and state.notices[-1].param == name:
+        latest = replace(state.notices[-1], raw=earlier[0].raw)
+        state.notices = [n for n in state.notices if n.param != name] + [latest]
+
+
+if url["tokens"] and max(url["tokens"]) >= url["input"]:
+    if "input" in st.query_params:
+        clamped = tuple(min(tok, url["input"] - 1) for tok in url["tokens"])
+        fix_linked("tokens", clamped, "rnn_token_outside")
+    else:  # no input size in the link: the vocabulary is just big enough for the tokens
+        url["input"] = max(url["tokens"]) + 1
+if url["t"] > url["steps"] - 1:
+    fix_linked("t", url["steps"] - 1, "rnn_step_outside")
+if url["unit"] > url["hidden"] - 1:
+    fix_linked("unit", url["hidden"] - 1, "rnn_unit_outside")
+
+SIGNED = (-1.0, 1.0)  # tanh's range: h, g, and the sine input
+UNIT = (0.0, 1.0)  # sigmoid's range: i, f, o, and one-hot inputs
+CELL_DOMAIN = SIGNED  # c_t is not squashed: colours saturate beyond ±1, labels stay true
+LABELLED_STEPS = 20  # numbers in the cells up to this many steps (and only where they fit)
+
+
+def clamp_key(key: str, lo: int, hi: int) -> None:
+    """Keep a stored choice valid after its range shrank."""
+    if key in st.session_state:
+        st.session_state[key] = min(max(st.session_state[key], lo), hi)
+
+
+def new_seed() -> None:
+    key = state.key("seed")
+    st.session_state[key] = (st.session_state[key] + 1) % (lesson.SEED_RANGE[1] + 1)
+
+
+def tokens_control(input_size: int, enabled: bool) -> tuple[int, ...]:
+    """The token list as text ("0,1,2,1"), tidied before it is drawn: parsed by the same URL
+    rules, ids clamped to the vocabulary (input size). Empty means 0, 1, ..., input - 1."""
+    key = state.seed("tokens", SPEC["tokens"].format(url["tokens"]))
+    text = st.session_state[key]
+    tokens, reason = SPEC["tokens"].parse(text) if text.strip() else ((), None)
+    clamped = tuple(min(tok, input_size - 1) for tok in tokens)
+    tidy = SPEC["tokens"].format(clamped)
+    if tidy != text.strip() or reason:
+        st.session_state[key] = tidy
+    state.control(
+        st.text_input,
+        "tokens",
+        t("rnn.tokens"),
+        disabled=not enabled,
+        placeholder=t("rnn.tokens_placeholder", last=input_size - 1),
+        help=t("rnn.tokens_help"),
+    )
+    if enabled and (reason or clamped != tokens):
+        st.caption(t("rnn.tokens_tidied", used=tidy or t("rnn.tokens_counting")))
+    return clamped
+
+
+def time_frame(values, label: bool) -> pd.DataFrame:
+    """A (steps, rows) tensor as a long table: one cell per (time step, row)."""
+    steps, rows = values.shape
+    flat = values.T.flatten().tolist()  # row-major over (row, step)
+    return pd.DataFrame(
+        {
+            "step": [i % steps for i in range(rows * steps)],
+            "unit": [i // steps for i in range(rows * steps)],
+            "value": flat,
+            "label": [f"{v:.2f}" for v in flat] if label else [""] * len(flat),
+        }
+    )
+
+
+def time_heatmap(
+    values, *, title: str, rows_title: str, domain, scheme: str, focus: int, description: str
+) -> dict:
+    """Rows (hidden units or input features) × time steps, coloured on a fixed domain, the
+    inspected step outlined. Numbers are written in the cells when the cells are wide enough
+    (decided in the browser from the chart's width). A lesson-local builder in the style of
+    lib/view/charts.py (the shared heatmap is square with hidden axes)."""
+    steps, rows = values.shape
+    label = steps <= LABELLED_STEPS
+    cells = time_frame(values, label)
+    x = {
+        "field": "step",
+        "type": "ordinal",
+        "title": t("rnn.step_axis"),
+        "axis": {"labelAngle": 0, "labelOverlap": True},
+    }
+    y = {"field": "unit", "type": "ordinal", "title": rows_title, "axis": {"labelOverlap": False}}
+    lo, hi = domain
+    dark = 0.55 * max(abs(lo), abs(hi))  # white text where the colour is strong
+    layers = [
+        {
+            "mark": {"type": "rect", "stroke": "white", "strokeWidth": 0.5},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "color": {
+                    "field": "value",
+                    "type": "quantitative",
+                    "scale": {"domain": [lo, hi], "scheme": scheme, "clamp": True},
+                    "legend": {"title": None, "gradientLength": max(40, 18 * rows)},
+                },
+                "tooltip": [
+                    {"field": "step", "type": "ordinal", "title": "t"},
+                    {"field": "unit", "type": "ordinal", "title": rows_title},
+                    {"field": "value", "type": "quantitative", "format": ".4f"},
+                ],
+            },
+        },
+        {
+            "data": {"name": "focus"},
+            "mark": {"type": "rect", "fill": None, "stroke": charts.INK, "strokeWidth": 2},
+            "encoding": {"x": {"field": "step", "type": "ordinal"}},
+        },
+    ]
+    if label:
+        middle = (lo + hi) / 2
+        layers.append(
+            {
+                "mark": {
+                    "type": "text",
+                    "fontSize": 9,
+                    # Only where a cell is wide enough for "-0.00": the chart knows its width.
+                    "opacity": {"expr": f"width / {steps} >= 26 ? 1 : 0"},
+                },
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "text": {"field": "label", "type": "nominal"},
+                    "color": {
+                        "condition": {
+                            "test": f"abs(datum.value - {middle}) > {dark}",
+                            "value": "white",
+                        },
+                        "value": charts.INK,
+                    },
+                },
+            }
+        )
+    return {
+        "description": description,
+        "title": title,
+        "height": {"step": 18},
+        "datasets": {"cells": cells, "focus": pd.DataFrame({"step": [focus]})},
+        "data": {"name": "cells"},
+        "layer": layers,
+    }
+
+
+def show_heatmap(values, name: str, **kwargs) -> None:
+    charts.show(time_heatmap(values, **kwargs), key=f"rnn.{name}")
+
+
+def factor(value: float) -> str:
+    """A number as a factor in a product: negative ones in parentheses."""
+    return num(value) if value >= 0 else rf"({num(value)})"
+
+
+panels.lesson_header("rnn")
+state.show_notices()
+
+
+@st.fragment
+def lesson_body() -> None:
+    top = st.columns([2, 2, 2])
+    cell = state.control(
+        top[0].radio,
+        "cell",
+        t("rnn.cell"),
+        lesson.CELLS,
+        format_func=lambda c: "nn.LSTM" if c == "lstm" else "nn.RNN",
+        horizontal=True,
+    )
+    kind = state.control(
+        top[1].radio,
+        "kind",
+        t("rnn.kind"),
+        lesson.KINDS,
+        format_func=lambda k: t(f"rnn.kind_{k}"),
+        horizontal=True,
+    )
+    batch_first = state.control(
+        top[2].toggle, "batch_first", "batch_first=True", help=t("rnn.batch_first_help")
+    )
+    sizes = st.columns(4)
+    input_size = state.control(
+        sizes[0].slider, "input", "input_size", 1, lesson.MAX_INPUT, help=t("rnn.input_help")
+    )
+    hidden = state.control(
+        sizes[1].slider, "hidden", "hidden_size", 1, lesson.MAX_HIDDEN, help=t("rnn.hidden_help")
+    )
+    steps = state.control(
+        sizes[2].slider, "steps", t("rnn.steps"), 1, lesson.MAX_STEPS, help=t("rnn.steps_help")
+    )
+    batch = state.control(
+        sizes[3].slider, "batch", "batch", 1, lesson.MAX_BATCH, help=t("rnn.batch_help")
+    )
+    source = st.columns([2, 2, 1])
+    freq = state.control(
+        source[0].slider,
+        "freq",
+        t("rnn.freq"),
+        *lesson.FREQ_RANGE,
+        step=0.025,
+        format="%.3f",
+        disabled=kind != "sine",
+        help=t("rnn.freq_help"),
+    )
+    with source[1]:
+        tokens = tokens_control(input_size, enabled=kind == "onehot")
+    seed = state.control(
+        source[2].number_input,
+        "seed",
+        "seed",
+        *lesson.SEED_RANGE,
+        step=1,
+        help=t("rnn.seed_help"),
+    )
+    if "seed" not in state.hidden:
+        source[2].button(
+            t("rnn.new_seed"),
+            on_click=new_seed,
+            icon=":material/casino:",
+            disabled=state.locked,
+        )
+
+    inspect = st.columns(2)
+    step_key, unit_key = state.seeded("t"), state.seeded("unit")
+    clamp_key(step_key, 0, steps - 1)
+    clamp_key(unit_key, 0, hidden - 1)
+    if steps > 1:
+        step = state.control(
+            inspect[0].slider,
+            "t",
+            t("rnn.inspect_step"),
+            0,
+            steps - 1,
+            help=t("rnn.inspect_step_help"),
+        )
+    else:  # a slider needs two values: one step is step 0
+        step = 0
+        inspect[0].caption(t("rnn.only_step"))
+    if hidden > 1:
+        unit = state.control(inspect[1].slider, "unit", t("rnn.inspect_unit"), 0, hidden - 1)
+    else:
+        unit = 0
+        inspect[1].caption(t("rnn.only_unit"))
+    state.sync(
+        {
+            "cell": cell,
+            "kind": kind,
+            "input": input_size,
+            "hidden": hidden,
+            "steps": steps,
+            "batch": batch,
+            "seed": seed,
+            "freq": freq,
+            "tokens": tokens,
+            "t": step,
+            "unit": unit,
+            "batch_first": batch_first,
+        }
+    )
+
+    setup = lesson.Setup(
+        cell, kind, input_size, hidden, steps, batch, seed, freq, tokens, batch_first
+    )
+    run = lesson.run(setup)
+    lstm = cell == "lstm"
+
+    metrics = st.columns(4)
+    metrics[0].metric("parameters", str(run.param_count), help=t("rnn.parameters_help"))
+    metrics[1].metric("output.shape", lesson.shape_text(run.raw_output_shape))
+    metrics[2].metric("h_n.shape", lesson.shape_text(tuple(run.h_n.shape)))
+    if lstm:
+        metrics[3].metric("c_n.shape", lesson.shape_text(tuple(run.c_n.shape)))
+
+    pictures(setup, run, step)
+    final_states(setup, run)
+    layouts = lesson.layouts(setup)
+    shapes_section(setup, layouts)
+    parameters_section(setup, run)
+    step_formula(setup, run, step, unit)
+    panels.code_panel(lesson.snippet(setup))
+    panels.notes_box("rnn")
+    check(setup, layouts)
+
+
+def pictures(setup: lesson.Setup, run: lesson.Run, step: int) -> None:
+    st.subheader(t("rnn.over_time"), divider="gray")
+    if setup.kind == "onehot":
+        cycle = ",".join(map(str, setup.token_cycle))
+        st.caption(t("rnn.onehot_caption", tokens=cycle, vocab=setup.input_size))
+        x_domain, x_scheme = UNIT, "blues"
+    else:
+        st.caption(t("rnn.sine_caption", freq=num(setup.freq), size=setup.input_size))
+        x_domain, x_scheme = SIGNED, "blueorange"
+    common = dict(focus=step)
+    show_heatmap(
+        run.x[:, 0],
+        "x",
+        title=t("rnn.x_title"),
+        rows_title=t("rnn.feature_axis"),
+        domain=x_domain,
+        scheme=x_scheme,
+        description=t("rnn.x_alt", steps=setup.steps, size=setup.input_size),
+        **common,
+    )
+    hidden_map = dict(rows_title=t("rnn.unit_axis"), **common)
+    if setup.cell == "rnn":
+        show_heatmap(
+            run.output[:, 0],
+            "h",
+            title=t("rnn.h_title"),
+            domain=SIGNED,
+            scheme="blueorange",
+            description=t("rnn.h_alt", steps=setup.steps, hidden=setup.hidden),
+            **hidden_map,
+        )
+        st.caption(t("rnn.h_caption"))
+        return
+    left, right = st.columns(2)
+    with left:
+        show_heatmap(
+            run.cells[:, 0],
+            "c",
+            title=t("rnn.c_title"),
+            domain=CELL_DOMAIN,
+            scheme="blueorange",
+            description=t("rnn.c_alt", steps=setup.steps, hidden=setup.hidden),
+            **hidden_map,
+        )
+    with right:
+        show_heatmap(
+            run.output[:, 0],
+            "h",
+            title=t("rnn.h_lstm_title"),
+            domain=SIGNED,
+            scheme="blueorange",
+            description=t("rnn.h_alt", steps=setup.steps, hidden=setup.hidden),
+            **hidden_map,
+        )
+    biggest = run.cells[:, 0].abs().max().item()
+    st.caption(t("rnn.c_caption", biggest=num(biggest)))
+    for pair in (("i", "f"), ("g", "o")):
+        cols = st.columns(2)
+        for col, gate in zip(cols, pair, strict=True):
+            with col:
+                sigmoid = gate in lesson.SIGMOID_GATES
+                show_heatmap(
+                    run.gates[gate][:, 0],
+                    gate,
+                    title=t(f"rnn.gate_{gate}"),
+                    domain=UNIT if sigmoid else SIGNED,
+                    scheme="greens" if sigmoid else "blueorange",
+                    description=t(
+                        "rnn.gate_alt",
+                        gate=gate,
+                        low="0" if sigmoid else "-1",
+                        steps=setup.steps,
+                        hidden=setup.hidden,
+                    ),
+                    **hidden_map,
+                )
+    st.caption(t("rnn.gates_caption"))
+
+
+def final_states(setup: lesson.Setup, run: lesson.Run) -> None:
+    """h_n (and c_n) for every sequence, and h_n against the last row of output."""
+    lines = [f"**{t('rnn.final_title')}**"]
+    for b in range(setup.batch):
+        lines.append(f"`h_n[0, {b}] = {lesson.vector(run.h_n[0, b])}`")
+        if setup.cell == "lstm":
+            lines.append(f"`c_n[0, {b}] = {lesson.vector(run.c_n[0, b])}`")
+    st.markdown("  \n".join(lines))
+    last = "output[:, -1]" if setup.batch_first else "output[-1]"
+    same = torch.equal(run.output[-1], run.h_n[0])
+    st.caption(t("rnn.last_row", last=last, same=same))
+
+
+def shapes_section(setup: lesson.Setup, result: lesson.Layouts) -> None:
+    st.subheader(t("rnn.shapes_title"), divider="gray")
+    st.markdown(t("rnn.shapes_intro"))
+    columns = {
+        "x.shape": [lesson.shape_text(r.x_shape) for r in result.rows],
+        "output.shape": [lesson.shape_text(r.output_shape) for r in result.rows],
+        "h_n.shape": [lesson.shape_text(r.h_n_shape) for r in result.rows],
+    }
+    if setup.cell == "lstm":
+        columns["c_n.shape"] = [lesson.shape_text(r.c_n_shape) for r in result.rows]
+    table = pd.DataFrame(columns)
+    table.index = [
+        f"batch_first={r.batch_first}" + (" ←" if r.batch_first == setup.batch_first else "")
+        for r in result.rows
+    ]
+    st.table(table)
+    st.caption(
+        t(
+            "rnn.shapes_caption",
+            transpose=result.output_is_transpose,
+            same=result.h_n_equal,
+        )
+    )
+    st.markdown(t("rnn.h0_intro"))
+    error = lesson.batch_first_h0_error(setup)
+    if error is None:
+        st.info(t("rnn.h0_hidden", hidden=setup.hidden))
+    else:
+        st.code(f"RuntimeError: {error}", language="text")
+        st.caption(t("rnn.h0_explain", batch=setup.batch, hidden=setup.hidden))
+
+
+def parameters_section(setup: lesson.Setup, run: lesson.Run) -> None:
+    st.subheader(t("rnn.params_title"), divider="gray")
+    table = pd.DataFrame(
+        {
+            "shape": [lesson.shape_text(shape) for _, shape, _ in run.param_shapes],
+            "numel()": [count for _, _, count in run.param_shapes],
+        },
+        index=[name for name, _, _ in run.param_shapes],
+    )
+    st.table(table)
+    i, h = setup.input_size, setup.hidden
+    if setup.cell == "lstm":
+        rule = r"4\,(H\,(I + H) + 2H)"
+        numbers = rf"4\cdot({h}\cdot({i} + {h}) + 2\cdot{h})"
+    else:
+        rule = r"H\,(I + H) + 2H"
+        numbers = rf"{h}\cdot({i} + {h}) + 2\cdot{h}"
+    by_formula = lesson.param_formula(setup.cell, i, h)
+    st.latex(
+        r"\begin{aligned}"
+        rf"\text{{{t('rnn.params_word')}}} &= {rule}\\"
+        rf"&= {numbers} = {by_formula}\\"
+        rf"\texttt{{sum(p.numel())}} &= {run.param_count}"
+        r"\end{aligned}"
+    )
+    st.caption(t("rnn.params_lstm" if setup.cell == "lstm" else "rnn.params_rnn", hidden=h))
+
+
+def step_formula(setup: lesson.Setup, run: lesson.Run, step: int, unit: int) -> None:
+    """The step equations, then unit j's numbers at step t (sequence 0), then every unit."""
+    h = setup.hidden
+    s, j = step, unit
+    prev = "h_(-1) = 0" if s == 0 else f"h_(t-1) = output[{s - 1}]"
+
+    def terms(row: int) -> str:
+        """The four terms of the pre-activation of stacked row ``row``, each labelled."""
+        parts = (
+            (run.input_term[s, 0, row], r"W_{ih}x"),
+            (run.weights["bias_ih_l0"][row], r"b_{ih}"),
+            (run.hidden_term[s, 0, row], r"W_{hh}h"),
+            (run.weights["bias_hh_l0"][row], r"b_{hh}"),
+        )
+        shown = ""
+        for k, (value, name) in enumerate(parts):
+            v = value.item()
+            if k == 0:
+                shown += rf"\underbrace{{{num(v)}}}_{{{name}}}"
+            else:  # "a - 0.4" rather than "a + -0.4"
+                shown += rf" {'-' if v < 0 else '+'} \underbrace{{{num(abs(v))}}}_{{{name}}}"
+        return shown
+
+    # Short lines (a result on its own line), so a phone shows the whole formula.
+    pre = run.pre[s, 0]
+    if setup.cell == "rnn":
+        general = r"h_t = \tanh(W_{ih}\,x_t + b_{ih} + W_{hh}\,h_{t-1} + b_{hh})"
+        worked = (
+            rf"h_{{{s}}}[{j}] &= \tanh\big({terms(j)}\big)\\"
+            rf"&= \tanh({num(pre[j].item())}) = {num(run.output[s, 0, j].item())}"
+        )
+        latex = (
+            rf"\begin{{gathered}}{general}\\[4pt]"
+            rf"\begin{{aligned}}{worked}\end{{aligned}}\end{{gathered}}"
+        )
+    else:
+        blocks = dict(zip(lesson.GATES, range(4), strict=True))
+        general = (
+            r"\begin{aligned}"
+            r"i_t &= \sigma(W_{ii}x_t + b_{ii} + W_{hi}h_{t-1} + b_{hi})\\"
+            r"f_t &= \sigma(W_{if}x_t + b_{if} + W_{hf}h_{t-1} + b_{hf})\\"
+            r"g_t &= \tanh(W_{ig}x_t + b_{ig} + W_{hg}h_{t-1} + b_{hg})\\"
+            r"o_t &= \sigma(W_{io}x_t + b_{io} + W_{ho}h_{t-1} + b_{ho})\\"
+            r"c_t &= f_t \odot c_{t-1} + i_t \odot g_t\\"
+            r"h_t &= o_t \odot \tanh(c_t)"
+            r"\end{aligned}"
+        )
+        rows = []
+        for gate, block in blocks.items():
+            fn = r"\tanh" if gate == "g" else r"\sigma"
+            row = block * h + j
+            rows.append(rf"{gate}_{{{s}}}[{j}] &= {fn}\big({terms(row)}\big)")
+            rows.append(
+                rf"&= {fn}({num(pre[row].item())}) = {num(run.gates[gate][s, 0, j].item())}"
+            )
+        f, i, g, o = (run.gates[k][s, 0, j].item() for k in ("f", "i", "g", "o"))
+        c_prev, c_now = run.c_prev[s, 0, j].item(), run.cells[s, 0, j].item()
+        c_name = "c_{-1}" if s == 0 else f"c_{{{s - 1}}}"
+        rows.append(rf"c_{{{s}}}[{j}] &= f\cdot {c_name} + i\cdot g")
+        rows.append(rf"&= {num(f)}\cdot{factor(c_prev)} + {num(i)}\cdot{factor(g)} = {num(c_now)}")
+        rows.append(rf"h_{{{s}}}[{j}] &= o\cdot\tanh(c_{{{s}}}) = {num(o)}\cdot\tanh({num(c_now)})")
+        rows.append(rf"&= {num(run.output[s, 0, j].item())}")
+        worked = r"\begin{aligned}" + r"\\".join(rows) + r"\end{aligned}"
+        latex = rf"\begin{{gathered}}{general}\\[8pt]{worked}\end{{gathered}}"
+    caption = t(
+        "rnn.formula_caption_lstm" if setup.cell == "lstm" else "rnn.formula_caption",
+        t=s,
+        j=j,
+        prev=prev,
+        hidden=h,
+    )
+    panels.formula(latex, caption=caption)
+    st.markdown(t("rnn.step_table", t=s))
+    st.table(step_table(setup, run, s))
+
+
+def step_table(setup: lesson.Setup, run: lesson.Run, s: int) -> pd.DataFrame:
+    """Every hidden unit at step t (sequence 0)."""
+    h = setup.hidden
+
+    def column(values) -> list[str]:
+        return [num(v) for v in values.tolist()]
+
+    if setup.cell == "rnn":
+        table = {
+            "W_ih x_t": column(run.input_term[s, 0]),
+            "b_ih": column(run.weights["bias_ih_l0"]),
+            "W_hh h_(t-1)": column(run.hidden_term[s, 0]),
+            "b_hh": column(run.weights["bias_hh_l0"]),
+            t("rnn.sum"): column(run.pre[s, 0]),
+            "h_t = tanh(sum)": column(run.output[s, 0]),
+        }
+    else:
+        table = {gate: column(run.gates[gate][s, 0]) for gate in lesson.GATES}
+        table["c_(t-1)"] = column(run.c_prev[s, 0])
+        table["c_t"] = column(run.cells[s, 0])
+        table["h_t"] = column(run.output[s, 0])
+    return pd.DataFrame(table, index=[t("rnn.unit_row", j=j) for j in range(h)])
+
+
+def check(setup: lesson.Setup, layouts: lesson.Layouts) -> None:
+    """Predict h_n.shape with the page's batch_first: PyTorch's answer, from a real call."""
+    layout = layouts.rows[1 if setup.batch_first else 0]
+    b, n, h = setup.batch, setup.steps, setup.hidden
+    candidates = [(1, b, h), (b, 1, h), (b, h), (b, n, h) if setup.batch_first else (n, b, h)]
+    options = list(dict.fromkeys(lesson.shape_text(c) for c in candidates))
+    answer = lesson.shape_text(layout.h_n_shape)
+    panels.check_yourself(
+        key="rnn.check",
+        question=t(
+            "rnn.check_question",
+            layer="nn.LSTM" if setup.cell == "lstm" else "nn.RNN",
+            batch_first=setup.batch_first,
+            shape=lesson.shape_text(layout.x_shape),
+        ),
+        options=options,
+        answers={answer},
+        explanation=t("rnn.check_explanation", shape=answer),
+    )
+
+
+lesson_body()
