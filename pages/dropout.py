@@ -6,6 +6,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.lessons import dropout as lesson
 from lib.lessons._format import num
+from lib.lessons._rng import SEED_RANGE
 from lib.urlspec import Bool, Choice, Float, Int, Spec
 from lib.view import charts, panels
 from lib.view.frame import require_navigation
@@ -16,7 +17,7 @@ require_navigation()
 SPEC = Spec(
     (
         Float("p", 0.5, 0.0, 1.0, step=0.05),
-        Int("seed", 0, *lesson.SEED_RANGE),
+        Int("seed", 0, *SEED_RANGE),
         Choice("mode", "train", options=("train", "eval")),
         Bool("inplace", False),
     )
@@ -38,11 +39,6 @@ def grid_frame(values, labels=None) -> pd.DataFrame:
     )
 
 
-def new_seed() -> None:
-    key = state.key("seed")
-    st.session_state[key] = (st.session_state[key] + 1) % (lesson.SEED_RANGE[1] + 1)
-
-
 panels.lesson_header("dropout")
 state.show_notices()
 
@@ -51,21 +47,7 @@ state.show_notices()
 def lesson_body() -> None:
     cols = st.columns([3, 2, 2])
     p = state.control(cols[0].slider, "p", "p", 0.0, 1.0, step=0.05, help=t("dropout.p_help"))
-    seed = state.control(
-        cols[1].number_input,
-        "seed",
-        "seed",
-        *lesson.SEED_RANGE,
-        step=1,
-        help=t("dropout.seed_help"),
-    )
-    if "seed" not in state.hidden:
-        cols[1].button(
-            t("dropout.new_seed"),
-            on_click=new_seed,
-            icon=":material/casino:",
-            disabled=state.locked,
-        )
+    seed = state.seed_control(cols[1], t("dropout.new_seed"), help=t("dropout.seed_help"))
     mode = state.control(
         cols[2].radio,
         "mode",

@@ -8,6 +8,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.lessons import embedding as lesson
 from lib.lessons._format import num as fmt
+from lib.lessons._rng import SEED_RANGE
 from lib.urlspec import Bool, Choice, Float, Int, IntList, Spec
 from lib.view import charts, panels
 from lib.view.frame import require_navigation
@@ -28,7 +29,7 @@ SPEC = Spec(
         Bool("scale_grad", False),
         Bool("sparse", False),
         Choice("loss", "sum", options=lesson.LOSSES),
-        Int("seed", 0, *lesson.SEED_RANGE),
+        Int("seed", 0, *SEED_RANGE),
     )
 )
 state = PageState("embedding", SPEC)
@@ -209,11 +210,6 @@ def clamp_key(key: str, options) -> None:
         st.session_state[key] = lesson.NO_PADDING
 
 
-def new_seed() -> None:
-    key = state.key("seed")
-    st.session_state[key] = (st.session_state[key] + 1) % (lesson.SEED_RANGE[1] + 1)
-
-
 def column(values) -> str:
     """A column vector in LaTeX: fits the page for every embedding_dim."""
     return r"\begin{pmatrix}" + r" \\ ".join(fmt(v) for v in values) + r"\end{pmatrix}"
@@ -242,21 +238,7 @@ def lesson_body() -> None:
         lesson.MAX_DIM,
         help=t("embedding.dim_help"),
     )
-    seed = state.control(
-        top[2].number_input,
-        "seed",
-        "seed",
-        *lesson.SEED_RANGE,
-        step=1,
-        help=t("embedding.seed_help"),
-    )
-    if "seed" not in state.hidden:
-        top[2].button(
-            t("embedding.new_seed"),
-            on_click=new_seed,
-            icon=":material/casino:",
-            disabled=state.locked,
-        )
+    seed = state.seed_control(top[2], t("embedding.new_seed"), help=t("embedding.seed_help"))
 
     # The indices: typed as a comma list, or taken from a sentence through the vocabulary.
     text_key = state.seeded("text")

@@ -8,6 +8,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.lessons import linear as lesson
 from lib.lessons._format import num
+from lib.lessons._rng import SEED_RANGE
 from lib.urlspec import Bool, FloatList, Int, Spec
 from lib.view import charts, panels
 from lib.view.frame import require_navigation
@@ -22,7 +23,7 @@ SPEC = Spec(
         Int("in", 2, *SIZES),
         Int("out", 2, *SIZES),
         Bool("bias", True),
-        Int("seed", 0, *lesson.SEED_RANGE),
+        Int("seed", 0, *SEED_RANGE),
         # Empty means "not in the link": the page then uses lesson.default_x(in).
         FloatList("x", (), LO, HI, 1, lesson.MAX_FEATURES),
     )
@@ -43,11 +44,6 @@ def cell_size(n_in: int) -> int:
 
 # Diverging colours: orange positive, blue negative, white at zero.
 SCHEME = "blueorange"
-
-
-def new_seed() -> None:
-    key = state.key("seed")
-    st.session_state[key] = (st.session_state[key] + 1) % (lesson.SEED_RANGE[1] + 1)
 
 
 def show_two_by_two() -> None:
@@ -326,21 +322,7 @@ def lesson_body() -> None:
     n_in = state.control(cols[0].slider, "in", "in_features", *SIZES, help=t("linear.in_help"))
     n_out = state.control(cols[1].slider, "out", "out_features", *SIZES, help=t("linear.out_help"))
     bias = state.control(cols[2].toggle, "bias", "bias", help=t("linear.bias_help"))
-    seed = state.control(
-        cols[3].number_input,
-        "seed",
-        "seed",
-        *lesson.SEED_RANGE,
-        step=1,
-        help=t("linear.seed_help"),
-    )
-    if "seed" not in state.hidden:
-        cols[3].button(
-            t("linear.new_seed"),
-            on_click=new_seed,
-            icon=":material/casino:",
-            disabled=state.locked,
-        )
+    seed = state.seed_control(cols[3], t("linear.new_seed"), help=t("linear.seed_help"))
 
     if "x" not in state.hidden:
         st.markdown(f"**{t('linear.x_title')}**")

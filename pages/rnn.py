@@ -9,6 +9,7 @@ import torch
 from lib.i18n import t
 from lib.lessons import rnn as lesson
 from lib.lessons._format import num
+from lib.lessons._rng import SEED_RANGE
 from lib.urlspec import Bool, Choice, Float, Int, IntList, Spec
 from lib.view import charts, panels
 from lib.view.frame import require_navigation
@@ -24,7 +25,7 @@ SPEC = Spec(
         Int("hidden", 4, 1, lesson.MAX_HIDDEN),
         Int("steps", 16, 1, lesson.MAX_STEPS),
         Int("batch", 1, 1, lesson.MAX_BATCH),
-        Int("seed", 0, *lesson.SEED_RANGE),
+        Int("seed", 0, *SEED_RANGE),
         Float("freq", 0.125, *lesson.FREQ_RANGE, step=0.025),
         IntList("tokens", (), 0, lesson.MAX_INPUT - 1, 1, lesson.MAX_STEPS),
         Int("t", 3, 0, lesson.MAX_STEPS - 1),
@@ -71,11 +72,6 @@ def clamp_key(key: str, lo: int, hi: int) -> None:
     """Keep a stored choice valid after its range shrank."""
     if key in st.session_state:
         st.session_state[key] = min(max(st.session_state[key], lo), hi)
-
-
-def new_seed() -> None:
-    key = state.key("seed")
-    st.session_state[key] = (st.session_state[key] + 1) % (lesson.SEED_RANGE[1] + 1)
 
 
 def tokens_control(input_size: int, enabled: bool) -> tuple[int, ...]:
@@ -254,21 +250,7 @@ def lesson_body() -> None:
     )
     with source[1]:
         tokens = tokens_control(input_size, enabled=kind == "onehot")
-    seed = state.control(
-        source[2].number_input,
-        "seed",
-        "seed",
-        *lesson.SEED_RANGE,
-        step=1,
-        help=t("rnn.seed_help"),
-    )
-    if "seed" not in state.hidden:
-        source[2].button(
-            t("rnn.new_seed"),
-            on_click=new_seed,
-            icon=":material/casino:",
-            disabled=state.locked,
-        )
+    seed = state.seed_control(source[2], t("rnn.new_seed"), help=t("rnn.seed_help"))
 
     inspect = st.columns(2)
     step_key, unit_key = state.seeded("t"), state.seeded("unit")

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import torch
 
 _GLOBAL_RNG_LOCK = threading.Lock()
+SEED_RANGE = (0, 2**31 - 1)  # what every page's ``seed`` parameter accepts
 
 
 @contextmanager

@@ -17,7 +17,6 @@ from lib.lessons._rng import seeded_global_rng
 
 SIZE = 8  # the input is SIZE x SIZE
 MAX_DRAWS = 2000  # draws for the running-mean chart
-SEED_RANGE = (0, 2**31 - 1)
 
 
 def example_input(size: int = SIZE) -> torch.Tensor:

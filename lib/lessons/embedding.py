@@ -33,7 +33,6 @@ MAX_IDS = 12  # indices looked up at once
 MAX_NORM_RANGE = (0.0, 5.0)  # 0 stands for max_norm=None
 NORM_TYPES = ("1", "2", "3", "inf")  # norm_type, as the page offers it
 LOSSES = ("sum", "weighted")  # output.sum(), or sum_k (k + 1) * output[k].sum()
-SEED_RANGE = (0, 2**31 - 1)
 NO_PADDING = -1  # the page's "no padding_idx" (PyTorch itself would read -1 as the last row)
 
 # A small fixed vocabulary: row r of the table is the vector of VOCAB[r]. A table with num rows

@@ -20,7 +20,6 @@ from lib.lessons._rng import seeded_global_rng
 
 MIN_FEATURES, MAX_FEATURES = 1, 8
 X_RANGE = (-3.0, 3.0)
-SEED_RANGE = (0, 2**31 - 1)
 # x_i when the link gives none: the first in_features of these (x = (1, 0.5) for 2 inputs).
 DEFAULT_X = (1.0, 0.5, -1.0, 2.0, -0.5, 1.5, 0.0, -2.0)
 GRID_LINES = 5  # lines at 0, 0.25, 0.5, 0.75, 1 in each direction of the unit square

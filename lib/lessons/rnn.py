@@ -25,7 +25,6 @@ GATES = ("i", "f", "g", "o")  # the order of the row blocks of weight_ih_l0 in n
 SIGMOID_GATES = ("i", "f", "o")  # g goes through tanh
 MAX_INPUT, MAX_HIDDEN, MAX_STEPS, MAX_BATCH = 8, 16, 40, 4
 FREQ_RANGE = (0.0, 0.5)  # cycles per step: 0.5 is the fastest a sampled sine can go
-SEED_RANGE = (0, 2**31 - 1)
 PARAM_NAMES = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
 
 

@@ -38,14 +38,14 @@ def student_link(
     lock: bool = False,
     hide: Sequence[str] = (),
 ) -> str:
-    """The address that opens ``page`` in exactly this state (commas kept readable)."""
+    """The address that opens ``page`` in exactly this state (commas and colons kept readable)."""
     params = dict(page_params)
     params["lang"] = lang
     if lock:
         params["lock"] = "1"
     if hide:
         params["hide"] = ",".join(hide)
-    return f"{base_url.rstrip('/')}/{page}?{urlencode(params, safe=',')}"
+    return f"{base_url.rstrip('/')}/{page}?{urlencode(params, safe=',:')}"
 
 
 def qr_code(link: str) -> segno.QRCode:

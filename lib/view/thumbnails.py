@@ -47,31 +47,6 @@ def _activations() -> charts.Spec:
     )
 
 
-def _dropout() -> charts.Spec:
-    result = dropout.draw(0.5, seed=0)
-    values = result.output
-    rows, cols = values.shape
-    cells = pd.DataFrame(
-        {
-            "row": [i // cols for i in range(rows * cols)],
-            "col": [i % cols for i in range(rows * cols)],
-            "value": values.flatten().tolist(),
-            "label": "",
-        }
-    )
-    return charts.heatmap(
-        cells,
-        row="row",
-        col="col",
-        value="value",
-        label="label",
-        domain=(0, float(values.max())),
-        title="",
-        description=t("dropout.output_alt", mode="train"),
-        size=HEIGHT - 20,
-    )
-
-
 def _matrix(values: torch.Tensor, description: str) -> charts.Spec:
     """A 2-D tensor as an unlabelled heatmap on its own value range."""
     rows, cols = values.shape
@@ -95,6 +70,10 @@ def _matrix(values: torch.Tensor, description: str) -> charts.Spec:
         description=description,
         size=HEIGHT - 20,
     )
+
+
+def _dropout() -> charts.Spec:
+    return _matrix(dropout.draw(0.5, seed=0).output, t("dropout.output_alt", mode="train"))
 
 
 def _tensors() -> charts.Spec:

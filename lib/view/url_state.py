@@ -18,6 +18,7 @@ from typing import Any
 import streamlit as st
 
 from lib.i18n import t
+from lib.lessons._rng import SEED_RANGE
 from lib.urlspec import Notice, Spec
 from lib.view.classroom import share_panel
 from lib.view.frame import url_flag
@@ -88,6 +89,19 @@ class PageState:
             return st.session_state[key]
         disabled = self.locked or kwargs.pop("disabled", False)
         return widget(label, *args, key=key, disabled=disabled, **kwargs)
+
+    def seed_control(self, container, new_label: str, help: str) -> int:
+        """The page's ``seed``: a number box and a button that steps to the next seed."""
+        seed = self.control(container.number_input, "seed", "seed", *SEED_RANGE, step=1, help=help)
+        if "seed" not in self.hidden:
+            container.button(
+                new_label, on_click=self._next_seed, icon=":material/casino:", disabled=self.locked
+            )
+        return seed
+
+    def _next_seed(self) -> None:
+        key = self.key("seed")
+        st.session_state[key] = (st.session_state[key] + 1) % (SEED_RANGE[1] + 1)
 
     def show_notices(self) -> None:
         """A small warning for each URL value that was replaced; never an error box."""

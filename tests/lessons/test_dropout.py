@@ -11,13 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib.lessons import dropout
+from lib.lessons._rng import SEED_RANGE
 
 SETTINGS = settings(deadline=None, max_examples=40)
 SIZE = dropout.SIZE
 N = SIZE * SIZE
 
 probabilities = st.floats(min_value=0.0, max_value=0.95)
-seeds = st.integers(min_value=dropout.SEED_RANGE[0], max_value=dropout.SEED_RANGE[1])
+seeds = st.integers(min_value=SEED_RANGE[0], max_value=SEED_RANGE[1])
 
 
 def hand_input() -> list[list[float]]:

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib.lessons import embedding as emb
+from lib.lessons._rng import SEED_RANGE
 from lib.lessons.embedding import Setup
 
 SETTINGS = settings(deadline=None, max_examples=60)
@@ -62,7 +63,7 @@ def setups(draw, max_norm=False, sparse=None):
         scale_grad_by_freq=False if is_sparse else draw(st.booleans()),
         sparse=is_sparse,
         loss=draw(st.sampled_from(emb.LOSSES)),
-        seed=draw(st.integers(*emb.SEED_RANGE)),
+        seed=draw(st.integers(*SEED_RANGE)),
     )
 
 

@@ -11,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib.lessons import linear
+from lib.lessons._rng import SEED_RANGE
 
 SETTINGS = settings(deadline=None, max_examples=40)
 
 sizes = st.integers(min_value=linear.MIN_FEATURES, max_value=linear.MAX_FEATURES)
-seeds = st.integers(min_value=linear.SEED_RANGE[0], max_value=linear.SEED_RANGE[1])
+seeds = st.integers(min_value=SEED_RANGE[0], max_value=SEED_RANGE[1])
 x_value = st.floats(min_value=linear.X_RANGE[0], max_value=linear.X_RANGE[1], allow_nan=False)
 
 
