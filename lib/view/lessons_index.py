@@ -25,6 +25,7 @@ LESSONS = (
     LessonPage("linear", "nav.nn", ":material/linear_scale:", "§5.1"),
     LessonPage("dropout", "nav.nn", ":material/grid_on:", "§5.2"),
     LessonPage("embedding", "nav.nn", ":material/table_rows:", "§5.4"),
+    LessonPage("sequential", "nav.nn", ":material/stacks:", "§5.5"),
     LessonPage("cross_entropy", "nav.nn", ":material/bar_chart:", "§5.6"),
     LessonPage("rnn", "nav.nn", ":material/repeat:", "§5.7"),
 )

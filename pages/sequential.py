@@ -1,0 +1,504 @@
+"""Lesson: nn.Sequential, the shape after every layer, parameters, named access (notes §5.5)."""
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from lib.i18n import t
+from lib.lessons import sequential as lesson
+from lib.urlspec import Int, Spec
+from lib.view import charts, panels
+from lib.view.frame import require_navigation
+from lib.view.url_state import PageState
+
+require_navigation()
+
+SPEC = Spec(
+    (
+        Int("size", 28, *lesson.SIZE_RANGE),
+        Int("batch", 1, *lesson.BATCH_RANGE),
+        Int("channels", 1, *lesson.CHANNELS_RANGE),
+        lesson.LayerList("layers", lesson.NOTES_MODEL),
+    )
+)
+state = PageState("sequential", SPEC)
+
+# The model being edited: a list of [uid, Layer]. Each layer's widgets are keyed by its uid, so
+# removing or moving one layer leaves the others' inputs where they are.
+LAYERS = state.seed("layers", [[i, layer] for i, layer in enumerate(state.url_values["layers"])])
+NEXT_UID = state.seed("next_uid", len(st.session_state[LAYERS]))
+
+
+def arg_key(uid: int, arg: lesson.Arg) -> str:
+    return f"L{uid}.{arg.name}"
+
+
+def new_layer(layer: lesson.Layer) -> list:
+    uid = st.session_state[NEXT_UID]
+    st.session_state[NEXT_UID] = uid + 1
+    return [uid, layer]
+
+
+def position(uid: int) -> int:
+    return [entry[0] for entry in st.session_state[LAYERS]].index(uid)
+
+
+def add_layer(kind: str, in_features: int) -> None:
+    entries = st.session_state[LAYERS]
+    if len(entries) < lesson.MAX_LAYERS:
+        layer = lesson.Layer.of(kind, in_features) if kind == "linear" else lesson.Layer.of(kind)
+        entries.append(new_layer(layer))
+
+
+ACTION_ICONS = {"up": ":material/arrow_upward:", "remove": ":material/close:"}
+
+
+def row_action(uid: int) -> None:
+    """A click on a layer's ↑ or ✕: move it up or remove it (the model keeps one layer)."""
+    key = state.key(f"L{uid}.action")
+    action, st.session_state[key] = st.session_state[key], None
+    entries, i = st.session_state[LAYERS], position(uid)
+    if action == "up" and i > 0:
+        entries[i - 1], entries[i] = entries[i], entries[i - 1]
+    elif action == "remove" and len(entries) > 1:
+        del entries[i]
+
+
+def reset_layers() -> None:
+    """Back to the notes' model, keeping each layer (and its inputs) that is already in place."""
+    entries = st.session_state[LAYERS]
+    for i, layer in enumerate(lesson.NOTES_MODEL):
+        if i < len(entries) and entries[i][1].kind == layer.kind:
+            uid = entries[i][0]
+            entries[i][1] = layer
+            for arg, value in zip(lesson.KINDS[layer.kind].args, layer.args, strict=True):
+                st.session_state[state.key(arg_key(uid, arg))] = value
+        elif i < len(entries):
+            entries[i] = new_layer(layer)
+        else:
+            entries.append(new_layer(layer))
+    del entries[len(lesson.NOTES_MODEL) :]
+
+
+def set_in_features(uid: int, value: int) -> None:
+    entries, i = st.session_state[LAYERS], position(uid)
+    layer = entries[i][1]
+    entries[i][1] = lesson.Layer.of("linear", value, *layer.args[1:])
+    st.session_state[state.key(arg_key(uid, lesson.KINDS["linear"].args[0]))] = value
+
+
+def insert_flatten(uid: int) -> None:
+    entries = st.session_state[LAYERS]
+    if len(entries) < lesson.MAX_LAYERS:
+        entries.insert(position(uid), new_layer(lesson.Layer.of("flatten")))
+
+
+def edit_layers(channels: int) -> list[lesson.Layer]:
+    """One row of inputs per layer; returns the layers as the inputs now say."""
+    entries = st.session_state[LAYERS]
+    show = "layers" not in state.hidden
+    if show:
+        st.subheader(t("sequential.layers_title"), divider="gray")
+        st.caption(t("sequential.layers_caption"))
+    layers: list[lesson.Layer] = []
+    for entry in entries:
+        uid, layer = entry
+        specs = lesson.KINDS[layer.kind].args
+        # Name, one column per argument, one spacer up to four arguments, then ↑ ✕: the inputs
+        # line up from row to row, and a phone (where columns stack) gets no empty gaps.
+        widths = [2.5, *[1] * len(specs), *([4 - len(specs)] if len(specs) < 4 else []), 1.2]
+        cols = st.columns(widths, vertical_alignment="bottom") if show else [None] * len(widths)
+        values = [
+            state.control(
+                cols[1 + j].number_input if show else None,
+                arg_key(uid, arg),
+                arg.name,
+                arg.lo if arg.is_float else int(arg.lo),
+                arg.hi if arg.is_float else int(arg.hi),
+                step=0.05 if arg.is_float else 1,
+                value=layer.args[j],
+                params=("layers",),
+            )
+            for j, arg in enumerate(specs)
+        ]
+        entry[1] = lesson.Layer(layer.kind, tuple(values))
+        layers.append(entry[1])
+        if not show:
+            continue
+        # A layer's name and in_channels depend only on the layers before it.
+        name = lesson.names(layers)[-1]
+        in_ch = lesson.in_channels(layers, channels)[-1]
+        cols[0].markdown(f"**{name}** · `{lesson.constructor(entry[1], in_ch)}`")
+        # Moving and removing are a small segmented control rather than two buttons: a click
+        # acts, then the control clears itself (row_action).
+        cols[-1].segmented_control(
+            t("sequential.actions", name=name),
+            ["up", "remove"] if entry is not entries[0] else ["remove"],
+            format_func=ACTION_ICONS.get,
+            key=state.key(f"L{uid}.action"),
+            on_change=row_action,
+            args=(uid,),
+            label_visibility="collapsed",
+            help=t("sequential.actions_help"),
+            disabled=state.locked,
+        )
+    return layers
+
+
+def shape_cell(row: lesson.Row, index: int, forward: lesson.Forward) -> str:
+    if row.out_shape is not None:
+        return lesson.shape_text(row.out_shape)
+    if index == forward.failed_at and forward.over_budget is None:
+        return t("sequential.shape_failed")
+    if index == forward.failed_at and forward.over_budget == "time":
+        return t("sequential.shape_skipped")
+    return t("sequential.shape_not_reached" if row.built else "sequential.shape_not_built")
+
+
+def layer_table(forward: lesson.Forward, size: int, batch: int, channels: int) -> pd.DataFrame:
+    rows = [
+        {
+            t("sequential.col_name"): "x",
+            t("sequential.col_module"): f"torch.zeros({batch}, {channels}, {size}, {size})",
+            t("sequential.col_shape"): lesson.shape_text(forward.input_shape),
+            t("sequential.col_params"): "",
+            t("sequential.col_formula"): "",
+        }
+    ]
+    for i, row in enumerate(forward.rows):
+        rows.append(
+            {
+                t("sequential.col_name"): row.name,
+                t("sequential.col_module"): row.module,
+                t("sequential.col_shape"): shape_cell(row, i, forward),
+                t("sequential.col_params"): f"{row.params:,}",
+                t("sequential.col_formula"): row.formula,
+            }
+        )
+    rows.append(
+        {
+            t("sequential.col_name"): "",
+            t("sequential.col_module"): "",
+            t("sequential.col_shape"): "",
+            t("sequential.col_params"): f"{forward.total_params:,}",
+            t("sequential.col_formula"): total_formula(forward),
+        }
+    )
+    index = [t("sequential.input_row"), *(str(i) for i in range(len(forward.rows)))]
+    return pd.DataFrame(rows, index=[*index, t("sequential.total_row")])
+
+
+def total_formula(forward: lesson.Forward) -> str:
+    terms = [f"{row.params:,}" for row in forward.rows if row.params]
+    return " + ".join(terms) if len(terms) > 1 else ""
+
+
+def in_order(spec: charts.Spec) -> charts.Spec:
+    """Bars in the model's order, not sorted by name (Vega-Lite sorts ordinal axes)."""
+    for layer in spec["layer"]:
+        layer["encoding"]["x"] = {**layer["encoding"]["x"], "sort": None}
+    return spec
+
+
+def params_chart(forward: lesson.Forward) -> charts.Spec:
+    data = pd.DataFrame(
+        {
+            "layer": [row.name for row in forward.rows],
+            "params": [row.params for row in forward.rows],
+            "failed": [i == forward.failed_at for i in range(len(forward.rows))],
+            "label": [f"{row.params:,}" for row in forward.rows],
+        }
+    )
+    top = max(1, int(data["params"].max()))
+    spec = charts.bars(
+        data,
+        x="layer",
+        y="params",
+        highlight="failed",
+        x_title=t("sequential.chart_x"),
+        y_title=t("sequential.col_params"),
+        y_domain=(0, top * 1.18),
+        label="label",
+        description=t("sequential.params_chart_alt", total=f"{forward.total_params:,}"),
+        height=240,
+    )
+    return in_order(spec)
+
+
+def sizes_chart(forward: lesson.Forward) -> charts.Spec:
+    reached = [row for row in forward.rows if row.out_shape is not None]
+    shapes = [forward.input_shape, *(row.out_shape for row in reached)]
+    per_sample = [int(math.prod(shape[1:])) for shape in shapes]
+    data = pd.DataFrame(
+        {
+            "layer": ["x", *(row.name for row in reached)],
+            "numbers": per_sample,
+            "first": [i == 0 for i in range(len(shapes))],
+            "label": [f"{v:,}" for v in per_sample],
+        }
+    )
+    spec = charts.bars(
+        data,
+        x="layer",
+        y="numbers",
+        highlight="first",
+        x_title=t("sequential.chart_x"),
+        y_title="C·H·W",
+        y_domain=(0, max(per_sample) * 1.18),
+        label="label",
+        description=t("sequential.sizes_chart_alt", first=f"{per_sample[0]:,}"),
+        height=240,
+    )
+    return in_order(spec)
+
+
+def failure_panel(forward: lesson.Forward, uids: list[int]) -> None:
+    why = lesson.explain(forward)
+    row = forward.rows[forward.failed_at]
+    with st.container(border=True):
+        if forward.over_budget is None:
+            st.markdown(
+                t(
+                    "sequential.failed_title",
+                    index=forward.failed_at,
+                    name=row.name,
+                    module=row.constructor,
+                )
+            )
+            st.code(forward.error, language="text", wrap_lines=True)
+        else:
+            st.markdown(
+                t(
+                    "sequential.stopped_title",
+                    index=forward.failed_at,
+                    name=row.name,
+                    module=row.constructor,
+                )
+            )
+        st.markdown(t(f"sequential.why_{why.key}", **why.values))
+        if why.fix is None or "layers" in state.hidden:
+            return
+        uid = uids[forward.failed_at]
+        what, value = why.fix
+        if what == "in_features":
+            st.button(
+                t("sequential.fix_in_features", name=row.name, value=value),
+                on_click=set_in_features,
+                args=(uid, value),
+                icon=":material/build:",
+                disabled=state.locked,
+            )
+        else:
+            st.button(
+                t("sequential.fix_flatten", name=row.name),
+                on_click=insert_flatten,
+                args=(uid,),
+                icon=":material/build:",
+                disabled=state.locked or len(forward.rows) >= lesson.MAX_LAYERS,
+            )
+
+
+def formula_latex(forward: lesson.Forward) -> str:
+    cdot = r"\cdot "
+    lines = [
+        r"\text{Conv2d}: & \ C_{out}\cdot C_{in}\cdot k\cdot k + C_{out}"
+        r" && H_{out} = \left\lfloor \frac{H + 2p - k}{s} \right\rfloor + 1",
+        r"\text{Linear}: & \ \mathit{in}\cdot \mathit{out} + \mathit{out} &&",
+    ]
+    for row in forward.rows:
+        kind, a = row.layer.kind, row.layer.args
+        if kind not in ("conv", "pool", "linear"):
+            continue
+        params = f"{row.formula.replace('·', cdot)} = {row.params}" if row.params else "0"
+        size = ""
+        if kind in ("conv", "pool") and row.in_shape is not None and len(row.in_shape) == 4:
+            k, s, p = (a[1], a[2], a[3]) if kind == "conv" else (a[0], a[1], 0)
+            n = row.in_shape[2]
+            fraction = rf"\left\lfloor \frac{{{n} + 2\cdot {p} - {k}}}{{{s}}} \right\rfloor + 1"
+            if row.out_shape is not None:
+                size = rf"{fraction} = {row.out_shape[2]}"
+            else:  # the window does not fit: the closed form says why PyTorch refused
+                size = rf"{fraction} = {lesson.output_size(n, k, s, p)} < 1"
+        lines.append(rf"\text{{{row.name}}}: & \ {params} && {size}")
+    terms = [str(row.params) for row in forward.rows if row.params]
+    total = " + ".join(terms) + " = " if len(terms) > 1 else ""
+    lines.append(rf"\text{{total}}: & \ {total}{forward.total_params} &&")
+    return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+
+
+def named_access(forward: lesson.Forward) -> None:
+    access = lesson.named_access(forward)
+    if access is None:
+        return
+    st.subheader(t("sequential.access_title"), divider="gray")
+    st.markdown(t("sequential.access_intro"))
+    left, right = st.columns(2)
+    name, i = access.name, access.index
+    with left:
+        st.markdown(t("sequential.access_plain"))
+        st.code(
+            f">>> [name for name, _ in model.named_children()]\n{list(access.plain_names)}\n"
+            f">>> model[{i}]\n{access.dict_repr}\n"
+            f">>> model.{name}\n{access.plain_error}",
+            language="python",
+            wrap_lines=True,
+        )
+    with right:
+        st.markdown(t("sequential.access_dict"))
+        weight = (
+            f"\n>>> model.{name}.weight.shape\ntorch.Size({list(access.weight_shape)})"
+            if access.weight_shape is not None
+            else ""
+        )
+        st.code(
+            f">>> [name for name, _ in model.named_children()]\n{list(access.dict_names)}\n"
+            f">>> model.{name}\n{access.dict_repr}\n"
+            f">>> model[{i}] is model.{name}\n{access.same_object}{weight}",
+            language="python",
+            wrap_lines=True,
+        )
+
+
+def check(forward: lesson.Forward) -> None:
+    # The first Conv2d or MaxPool2d that ran: predict its output height.
+    ran = [
+        row
+        for row in forward.rows
+        if row.layer.kind in ("conv", "pool") and row.out_shape is not None
+    ]
+    if ran:
+        row = ran[0]
+        a = row.layer.args
+        k, s, p = (a[1], a[2], a[3]) if row.layer.kind == "conv" else (a[0], a[1], 0)
+        n, h = row.in_shape[2], row.out_shape[2]
+        options = {h, n, n - k, n - k + 1, n - k + 2, max(1, n // 2)} - {0}
+        panels.check_yourself(
+            key="sequential.check_size",
+            question=t(
+                "sequential.check_size_question", name=row.name, module=row.constructor, n=n
+            ),
+            options=[str(v) for v in sorted(v for v in options if v > 0)],
+            answers={str(h)},
+            explanation=t("sequential.check_size_explanation", h=h, n=n, p=p, k=k, s=s),
+        )
+        return
+    total = forward.total_params
+    biases = sum(row.bias_params for row in forward.rows)
+    options = {total, total - biases, total + biases, 0}
+    formula = " + ".join(f"({row.formula})" for row in forward.rows if row.params) or "0"
+    panels.check_yourself(
+        key="sequential.check_params",
+        question=t("sequential.check_params_question"),
+        options=[f"{v:,}" for v in sorted(options | ({1} if len(options) == 1 else set()))],
+        answers={f"{total:,}"},
+        explanation=t("sequential.check_params_explanation", total=f"{total:,}", formula=formula),
+    )
+
+
+panels.lesson_header("sequential")
+state.show_notices()
+
+
+@st.fragment
+def lesson_body() -> None:
+    cols = st.columns(3)
+    size = state.control(
+        cols[0].slider,
+        "size",
+        t("sequential.size"),
+        *lesson.SIZE_RANGE,
+        step=1,
+        help=t("sequential.size_help"),
+    )
+    batch = state.control(
+        cols[1].slider,
+        "batch",
+        t("sequential.batch"),
+        *lesson.BATCH_RANGE,
+        step=1,
+        help=t("sequential.batch_help"),
+    )
+    channels = state.control(
+        cols[2].slider,
+        "channels",
+        t("sequential.channels"),
+        *lesson.CHANNELS_RANGE,
+        step=1,
+        help=t("sequential.channels_help"),
+    )
+    layers = edit_layers(channels)
+    add_area = st.container()
+    state.sync({"size": size, "batch": batch, "channels": channels, "layers": tuple(layers)})
+
+    forward = lesson.run(layers, size, batch, channels)
+    uids = [uid for uid, _ in st.session_state[LAYERS]]
+    add_controls(add_area, forward)
+
+    metrics = st.columns(3)
+    metrics[0].metric(
+        "input", lesson.shape_text(forward.input_shape), help=t("sequential.input_help")
+    )
+    output = forward.output_shape
+    metrics[1].metric(
+        "output shape",
+        "—" if output is None else lesson.shape_text(output),
+        help=t("sequential.output_help"),
+    )
+    metrics[2].metric("total params", f"{forward.total_params:,}", help=t("sequential.params_help"))
+    if not forward.ok:
+        failure_panel(forward, uids)
+
+    st.subheader(t("sequential.table_title"), divider="gray")
+    st.table(layer_table(forward, size, batch, channels))
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('sequential.params_chart_title')}**")
+        charts.show(params_chart(forward), key="sequential.params")
+    with right:
+        st.markdown(f"**{t('sequential.sizes_chart_title')}**")
+        charts.show(sizes_chart(forward), key="sequential.sizes")
+
+    named_access(forward)
+    panels.formula(formula_latex(forward), caption=t("sequential.formula_caption"))
+    panels.code_panel(lesson.snippet(layers, size, batch, channels, fails=not forward.ok))
+    panels.notes_box("sequential")
+    check(forward)
+
+
+def add_controls(area, forward: lesson.Forward) -> None:
+    """The menu under the layers: add one at the end, or start again from the notes' model."""
+    if "layers" in state.hidden:
+        return
+    n = len(forward.rows)
+    # A new Linear gets the in_features that fits after a Flatten: every number of one sample.
+    out = forward.output_shape or forward.input_shape
+    in_features = min(int(math.prod(out[1:])), int(lesson.KINDS["linear"].args[0].hi))
+    with area:
+        cols = st.columns([2.6, 1.4, 2], vertical_alignment="bottom")
+        kind = cols[0].selectbox(
+            t("sequential.add_kind"),
+            list(lesson.KINDS),
+            format_func=lambda k: f"nn.{lesson.KINDS[k].torch_name}",
+            key=state.key("add_kind"),
+            disabled=state.locked,
+        )
+        cols[1].button(
+            t("sequential.add"),
+            on_click=add_layer,
+            args=(kind, in_features),
+            icon=":material/add:",
+            disabled=state.locked or n >= lesson.MAX_LAYERS,
+        )
+        cols[2].button(
+            t("sequential.reset"),
+            on_click=reset_layers,
+            icon=":material/undo:",
+            disabled=state.locked,
+        )
+        if n >= lesson.MAX_LAYERS:
+            st.caption(t("sequential.full", max=lesson.MAX_LAYERS))
+        st.caption(t("sequential.layers_format"))
+
+
+lesson_body()
