@@ -22,6 +22,7 @@ LESSONS = (
     LessonPage("autograd", "nav.basics", ":material/account_tree:", "§1"),
     LessonPage("tensors", "nav.basics", ":material/view_module:", "§2 · §4"),
     LessonPage("activations", "nav.basics", ":material/show_chart:", "§3"),
+    LessonPage("sgd", "nav.basics", ":material/trending_down:", "§4"),
     LessonPage("linear", "nav.nn", ":material/linear_scale:", "§5.1"),
     LessonPage("dropout", "nav.nn", ":material/grid_on:", "§5.2"),
     LessonPage("embedding", "nav.nn", ":material/table_rows:", "§5.4"),

@@ -11,7 +11,17 @@ import streamlit as st
 import torch
 
 from lib.i18n import t
-from lib.lessons import activations, autograd, cross_entropy, dropout, embedding, linear, rnn
+from lib.lessons import (
+    activations,
+    autograd,
+    cross_entropy,
+    dropout,
+    embedding,
+    linear,
+    rnn,
+    sequential,
+    sgd,
+)
 from lib.lessons._format import num
 from lib.view import charts
 
@@ -96,6 +106,53 @@ def _rnn() -> charts.Spec:
     return _matrix(hidden_over_time, t("rnn.card"))
 
 
+def _sgd() -> charts.Spec:
+    run = sgd.run(sgd.Settings())
+    losses = pd.DataFrame(
+        {
+            "step": list(range(run.taken + 1)),
+            "loss": [run.loss_at(k) for k in range(run.taken + 1)],
+        }
+    )
+    # The loss after each real opt.step() call on the lesson's default bowl.
+    return charts.lines(
+        losses,
+        x="step",
+        y="loss",
+        color=None,
+        x_title="step",
+        y_title="loss",
+        x_domain=(0, run.taken),
+        y_domain=(0, float(losses["loss"].max())),
+        description=t("sgd.card"),
+        height=HEIGHT,
+    )
+
+
+def _sequential() -> charts.Spec:
+    forward = sequential.run(sequential.NOTES_MODEL, size=28, batch=1, channels=1)
+    params = pd.DataFrame(
+        {
+            "layer": [row.name for row in forward.rows],
+            "params": [row.params for row in forward.rows],
+            "last": [False] * len(forward.rows),
+            "label": [f"{row.params:,}" for row in forward.rows],
+        }
+    )
+    return charts.bars(
+        params,
+        x="layer",
+        y="params",
+        highlight="last",
+        x_title="",
+        y_title="",
+        y_domain=(0, max(params["params"]) * 1.25),
+        label="label",
+        description=t("sequential.card"),
+        height=HEIGHT,
+    )
+
+
 def _cross_entropy() -> charts.Spec:
     setup = cross_entropy.Setup((2.0, 1.0, 0.1), 0)
     result = cross_entropy.compute(setup)
@@ -125,9 +182,11 @@ BUILDERS: dict[str, Callable[[], charts.Spec]] = {
     "autograd": _autograd,
     "tensors": _tensors,
     "activations": _activations,
+    "sgd": _sgd,
     "linear": _linear,
     "dropout": _dropout,
     "embedding": _embedding,
+    "sequential": _sequential,
     "cross_entropy": _cross_entropy,
     "rnn": _rnn,
 }

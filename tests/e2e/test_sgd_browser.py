@@ -1,0 +1,86 @@
+"""The sgd page in real Chromium: open by URL, step through a run with the keyboard and the Step
+button, move the learning rate, and see a divergence and PyTorch's Nesterov error."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.browser import metric, open_page, press_on_slider
+from tests.e2e.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+# Sliders in page order: cond, x0, y0, lr (a select_slider), momentum, dampening,
+# weight_decay, steps to run, steps shown.
+LR, SHOWN = 3, 8
+
+
+def heavy_ball(steps, a=10.0, lr=0.15, momentum=0.5, x=-1.8, y=1.6):
+    """SGD with momentum on the bowl (a x^2 + y^2)/2, by hand: b = g first, then mu b + g."""
+    bx = by = None
+    for _ in range(steps):
+        gx, gy = a * x, y
+        bx, by = (gx, gy) if bx is None else (momentum * bx + gx, momentum * by + gy)
+        x, y = x - lr * bx, y - lr * by
+    return x, y
+
+
+def step_button(page):
+    """The Step button (its text also holds the icon's name, "play_arrow")."""
+    return page.locator("[data-testid=stButton] button", has_text=re.compile(r"Step$"))
+
+
+def shown_point(page) -> tuple[float, float]:
+    return float(metric(page, "x")), float(metric(page, "y"))
+
+
+def test_sgd_by_url_keyboard_and_step_button(page, app_url):
+    open_page(page, app_url, "sgd?show=3")
+    page.locator("[data-testid=stVegaLiteChart]").first.wait_for()
+    assert metric(page, "steps taken") == "3"
+    assert shown_point(page) == pytest.approx(heavy_ball(3), abs=1.5e-4)
+    heatmap = page.locator("[role=graphics-document][aria-label*='bowl loss surface']")
+    assert heatmap.count() == 1  # the surface picture, with its alt text
+    screenshot(page, "sgd")
+
+    press_on_slider(page, SHOWN, "ArrowRight")  # steps shown: 3 -> 4
+    assert metric(page, "steps taken") == "4"
+    assert shown_point(page) == pytest.approx(heavy_ball(4), abs=1.5e-4)
+    assert re.search(r"[?&]show=4(&|$)", page.url), page.url
+
+    step_button(page).click()
+    wait_for_app(page)
+    page.wait_for_timeout(300)
+    assert metric(page, "steps taken") == "5"
+    assert shown_point(page) == pytest.approx(heavy_ball(5), abs=1.5e-4)
+    assert re.search(r"[?&]show=5(&|$)", page.url), page.url
+
+
+def test_sgd_learning_rate_slider(page, app_url):
+    open_page(page, app_url, "sgd?momentum=0&cond=4&steps=10")
+    press_on_slider(page, LR, "ArrowRight")  # lr: 0.15 -> 0.18, the next value offered
+    assert re.search(r"[?&]lr=0\.18(&|$)", page.url), page.url
+    # Plain gradient descent: x_10 = (1 - 0.18 * 4)^10 x0, y_10 = (1 - 0.18)^10 y0.
+    assert shown_point(page) == pytest.approx((-1.8 * 0.28**10, 1.6 * 0.82**10), abs=1.5e-4)
+
+
+def test_sgd_divergence_in_the_browser(page, app_url):
+    open_page(page, app_url, "sgd?lr=0.21&momentum=0&steps=200")
+    assert metric(page, "steps taken") == "34"
+    assert "diverged" in page.locator("[data-testid=stAlertContentInfo]").first.inner_text()
+    step_button(page).click()  # a stopped run has no next step: nothing changes
+    wait_for_app(page)
+    assert metric(page, "steps taken") == "34"
+    screenshot(page, "sgd_diverged")
+
+
+def test_sgd_nesterov_error_and_bad_link(page, app_url):
+    open_page(page, app_url, "sgd?nesterov=1&momentum=0&lr=%3Cb%3Ebold&steps=999")
+    assert page.locator("[data-testid=stAlertContentWarning]").count() == 2  # lr and steps
+    assert page.locator("b", has_text="bold").count() == 0  # user text is never HTML
+    code = page.locator("[data-testid=stCode]", has_text="ValueError").first.inner_text()
+    assert "Nesterov momentum requires a momentum and zero dampening" in code
+    assert page.locator("[data-testid=stException]").count() == 0
+    screenshot(page, "sgd_nesterov_error")
