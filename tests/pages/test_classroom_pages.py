@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.pages.apptest import metrics, open_page
+import pytest
+
+from tests.pages.apptest import PAGES, metrics, open_page
 
 
 def test_lock_makes_every_control_read_only():
@@ -59,3 +61,26 @@ def test_switching_language_keeps_the_state():
     assert at.query_params["lang"] == "zh"
     assert at.query_params["w"] == "1.5"
     assert metrics(at)["y"] == f"{1.5 * 1 + 3:.4f}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_lesson_has_a_check_answered_by_pytorch(page):
+    """Predict, then reveal: exactly the options PyTorch computed as right get "Right"."""
+    at = open_page(page)
+    forms = [f for f in at.get("form")]
+    assert forms, "a Check yourself form"
+    radio = next(r for r in at.radio if r.form_id and "check" in r.form_id)
+    submit = next(b for b in at.button if b.label == "Reveal")
+    verdicts = []
+    for option in radio.options:
+        at = open_page(page)
+        radio = next(r for r in at.radio if r.form_id and "check" in r.form_id)
+        radio.set_value(option)
+        next(b for b in at.button if b.label == "Reveal").click().run()
+        if at.success:
+            verdicts.append("right")
+        else:
+            assert at.warning and "PyTorch says" in at.warning[-1].value
+            verdicts.append("wrong")
+    assert "right" in verdicts and "wrong" in verdicts, verdicts
+    assert submit.label == "Reveal"
