@@ -139,8 +139,9 @@ class FloatList(Param):
     hi: float
     min_len: int
     max_len: int
+    whole: bool = False  # IntList: only whole numbers
 
-    def parse(self, raw: str) -> tuple[tuple[float, ...], str | None]:
+    def parse(self, raw: str) -> tuple[tuple, str | None]:
         items = [item.strip() for item in raw.split(",") if item.strip()]
         reason = None
         if len(items) > self.max_len:
@@ -148,51 +149,26 @@ class FloatList(Param):
         values = []
         for item in items:
             value = _parse_float(item)
-            if value is None:
+            if value is None or (self.whole and math.isfinite(value) and value != int(value)):
                 reason = reason or "bad_item"
                 continue
             if value < self.lo or value > self.hi:
                 reason = reason or "out_of_range"
                 value = min(max(value, self.lo), self.hi)
-            values.append(value)
+            values.append(int(value) if self.whole else value)
         if len(values) < self.min_len:
             return tuple(self.default), "too_short"
         return tuple(values), reason
 
     def format(self, value: Sequence[float]) -> str:
-        return ",".join(_format_float(v) for v in value)
+        return ",".join(str(int(v)) if self.whole else _format_float(v) for v in value)
 
 
 @dataclass(frozen=True)
-class IntList(Param):
+class IntList(FloatList):
     """A comma list of whole numbers, e.g. ``shape=2,3,4`` (``view=-1,6`` with ``lo=-1``)."""
 
-    lo: int
-    hi: int
-    min_len: int
-    max_len: int
-
-    def parse(self, raw: str) -> tuple[tuple[int, ...], str | None]:
-        items = [item.strip() for item in raw.split(",") if item.strip()]
-        reason = None
-        if len(items) > self.max_len:
-            items, reason = items[: self.max_len], "too_long"
-        values = []
-        for item in items:
-            value = _parse_float(item)
-            if value is None or (math.isfinite(value) and value != int(value)):
-                reason = reason or "bad_item"
-                continue
-            if value < self.lo or value > self.hi:
-                reason = reason or "out_of_range"
-                value = min(max(value, self.lo), self.hi)
-            values.append(int(value))
-        if len(values) < self.min_len:
-            return tuple(self.default), "too_short"
-        return tuple(values), reason
-
-    def format(self, value: Sequence[int]) -> str:
-        return ",".join(str(int(v)) for v in value)
+    whole: bool = True
 
 
 @dataclass(frozen=True)
