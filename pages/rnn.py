@@ -4,7 +4,6 @@ from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
-import torch
 
 from lib.i18n import t
 from lib.lessons import rnn as lesson
@@ -402,8 +401,7 @@ def final_states(setup: lesson.Setup, run: lesson.Run) -> None:
             lines.append(f"`c_n[0, {b}] = {lesson.vector(run.c_n[0, b])}`")
     st.markdown("  \n".join(lines))
     last = "output[:, -1]" if setup.batch_first else "output[-1]"
-    same = torch.equal(run.output[-1], run.h_n[0])
-    st.caption(t("rnn.last_row", last=last, same=same))
+    st.caption(t("rnn.last_row", last=last, same=run.h_n_is_last_output))
 
 
 def shapes_section(setup: lesson.Setup, result: lesson.Layouts) -> None:

@@ -110,6 +110,11 @@ class Run:
     cells: torch.Tensor | None = None  # LSTM: c_t for every step (T, B, H), step-by-step calls
     c_prev: torch.Tensor | None = None  # LSTM: c_{t-1}
 
+    @property
+    def h_n_is_last_output(self) -> bool:
+        """h_n is the output at the last step (for a one-layer, one-direction module)."""
+        return torch.equal(self.output[-1], self.h_n[0])
+
 
 def run(setup: Setup) -> Run:
     module = build(setup)
