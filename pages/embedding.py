@@ -1,7 +1,5 @@
 """Lesson: nn.Embedding, a lookup table picked by integer indices (notes §5.4)."""
 
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
@@ -35,23 +33,11 @@ SPEC = Spec(
 state = PageState("embedding", SPEC)
 
 
-def fix_url(name: str, value, reason: str) -> None:
-    """state.fix, with one notice per parameter: when parsing already corrected the value
-    (ids=1,99 -> 1,19), keep that notice, which quotes the link, and name the value used now."""
-    earlier = [n for n in state.notices if n.param == name]
-    count = len(state.notices)
-    state.fix(name, value, reason)
-    if earlier and len(state.notices) > count:
-        state.notices.pop()
-        where = state.notices.index(earlier[0])
-        state.notices[where] = replace(earlier[0], used=SPEC[name].format(value))
-
-
 num_url = state.url_values["num"]
 if max(state.url_values["ids"]) >= num_url:
-    fix_url("ids", lesson.clamp_ids(state.url_values["ids"], num_url), "ids_past_table")
+    state.fix("ids", lesson.clamp_ids(state.url_values["ids"], num_url), "ids_past_table")
 if state.url_values["padding_idx"] >= num_url:
-    fix_url("padding_idx", lesson.NO_PADDING, "padding_not_a_row")
+    state.fix("padding_idx", lesson.NO_PADDING, "padding_not_a_row")
 
 WEIGHT_DOMAIN = (-3.0, 3.0)  # N(0, 1) init: nearly every entry lies inside; the rest clamp
 INK, HIGHLIGHT, MUTED = charts.INK, charts.HIGHLIGHT, charts.MUTED

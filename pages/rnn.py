@@ -1,7 +1,5 @@
 """Lesson: nn.RNN and nn.LSTM step by step: hidden state, gates, shapes, parameters (notes §5.7)."""
 
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
@@ -36,30 +34,16 @@ state = PageState("rnn", SPEC)
 url = state.url_values
 
 
-def fix_linked(name: str, value, reason: str) -> None:
-    """A value the link gave gets a notice; a default that no longer fits is just moved.
-    One notice per parameter: if the value was already replaced (e.g. t=99 became 39, then
-    fell past the last step), the notice quotes the link's text and gives the final value."""
-    if name not in st.query_params:
-        url[name] = value
-        return
-    earlier = [n for n in state.notices if n.param == name]
-    state.fix(name, value, reason)
-    if earlier and state.notices and state.notices[-1].param == name:
-        latest = replace(state.notices[-1], raw=earlier[0].raw)
-        state.notices = [n for n in state.notices if n.param != name] + [latest]
-
-
 if url["tokens"] and max(url["tokens"]) >= url["input"]:
     if "input" in st.query_params:
         clamped = tuple(min(tok, url["input"] - 1) for tok in url["tokens"])
-        fix_linked("tokens", clamped, "rnn_token_outside")
+        state.fix("tokens", clamped, "rnn_token_outside")
     else:  # no input size in the link: the vocabulary is just big enough for the tokens
         url["input"] = max(url["tokens"]) + 1
 if url["t"] > url["steps"] - 1:
-    fix_linked("t", url["steps"] - 1, "rnn_step_outside")
+    state.fix("t", url["steps"] - 1, "rnn_step_outside")
 if url["unit"] > url["hidden"] - 1:
-    fix_linked("unit", url["hidden"] - 1, "rnn_unit_outside")
+    state.fix("unit", url["hidden"] - 1, "rnn_unit_outside")
 
 SIGNED = (-1.0, 1.0)  # tanh's range: h, g, and the sine input
 UNIT = (0.0, 1.0)  # sigmoid's range: i, f, o, and one-hot inputs

@@ -1,7 +1,5 @@
 """Lesson: creating tensors, dtypes, and view vs reshape as a memory inspector (notes §2, §4)."""
 
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
@@ -41,29 +39,19 @@ HEADER = 0.9  # room above a block for its label, in cell rows
 state = PageState("tensors", SPEC)
 
 
-def fix_once(name: str, value, reason: str) -> None:
-    """state.fix, but one notice per parameter: a value already replaced (e.g. clamped to the
-    range) and then found not to fit the others is reported once, quoting the link's text."""
-    earlier = [notice for notice in state.notices if notice.param == name]
-    state.notices = [notice for notice in state.notices if notice.param != name]
-    state.fix(name, value, reason)
-    if earlier and state.notices and state.notices[-1].param == name:
-        state.notices[-1] = replace(state.notices[-1], raw=earlier[0].raw)
-
-
 if lesson.numel(state.url_values["shape"]) > N_MAX:
-    fix_once("shape", lesson.DEFAULT_SHAPE, "tensor_too_big")
+    state.fix("shape", lesson.DEFAULT_SHAPE, "tensor_too_big")
 url_shape = state.url_values["shape"]
 url_n = lesson.numel(url_shape)
 if state.url_values["transpose"] and max(state.url_values["transpose"]) >= len(url_shape):
-    fix_once("transpose", (0, 1) if len(url_shape) >= 2 else (), "tensor_no_such_dim")
+    state.fix("transpose", (0, 1) if len(url_shape) >= 2 else (), "tensor_no_such_dim")
 rejected_view, url_view_error = None, None
 if lesson.resolve_view(url_n, state.url_values["view"])[1] is not None:
     rejected_view = state.url_values["view"]
     url_view_error = lesson.resolve_view(url_n, rejected_view)[1]
-    fix_once("view", lesson.FALLBACK_VIEW, "tensor_view_invalid")
+    state.fix("view", lesson.FALLBACK_VIEW, "tensor_view_invalid")
 if state.url_values["at"] >= url_n:
-    fix_once("at", url_n - 1, "out_of_range")
+    state.fix("at", url_n - 1, "out_of_range")
 # Shown once, with the notice: the link's target shape and PyTorch's own words about it.
 show_url_view_error = url_view_error is not None and state.key("view") not in st.session_state
 

@@ -47,11 +47,18 @@ class PageState:
         self.synced: dict[str, str] = {}
 
     def fix(self, name: str, value: Any, reason: str) -> None:
-        """Replace a URL value that is valid alone but not with the others (e.g. lo >= hi)."""
+        """Replace a URL value that is valid alone but not with the others (e.g. lo >= hi).
+
+        A default the link did not set is just moved, without a notice. One notice per
+        parameter: if parsing already replaced the link's value (t=99 clamped to 39, then past
+        the last step), the notice keeps quoting the link's own text and names the final value.
+        """
         param = self.spec[name]
-        if self.key(name) not in st.session_state:
-            raw = param.format(self.url_values[name])
-            self.notices.append(Notice(name, raw, reason, param.format(value)))
+        if name in st.query_params and self.key(name) not in st.session_state:
+            earlier = next((n for n in self.notices if n.param == name), None)
+            raw = earlier.raw if earlier else param.format(self.url_values[name])
+            notice = Notice(name, raw, reason, param.format(value))
+            self.notices = [n for n in self.notices if n.param != name] + [notice]
         self.url_values[name] = value
 
     def key(self, name: str) -> str:

@@ -173,10 +173,12 @@ def test_float_index_error_is_shown_as_text():
         ({"num": "1e308", "dim": "-inf"}, 2, {"num": "20", "dim": "1"}),
         ({"ids": ",".join(["1"] * 40)}, 1, {"ids": ",".join(["1"] * 12)}),
         ({"ids": "1,2,99"}, 1, {"ids": "1,2,9"}),  # 99 > 19 and >= num: the last row, 9
-        ({"num": "5", "padding_idx": "77"}, 2, {"padding_idx": "-1", "ids": "2,3,4,4,2,4"}),
+        # The default ids no longer fit 5 rows: moved without a notice (the link set no ids).
+        ({"num": "5", "padding_idx": "77"}, 1, {"padding_idx": "-1", "ids": "2,3,4,4,2,4"}),
         ({"ids": "-3,1.5,2"}, 1, {"ids": "0,2"}),
         ({"ids": "x,y"}, 1, {"ids": "2,3,4,5,2,6"}),
-        ({"num": "4", "padding_idx": "6"}, 2, {"padding_idx": "-1", "ids": "2,3,3,3,2,3"}),
+        ({"num": "4", "padding_idx": "6"}, 1, {"padding_idx": "-1", "ids": "2,3,3,3,2,3"}),
+        ({"num": "4", "ids": "2,3,9"}, 1, {"ids": "2,3,3"}),  # ids the link did set: a notice
         ({"max_norm": "1e308", "norm_type": "7"}, 2, {"max_norm": "5", "norm_type": "2"}),
         ({"seed": "-1", "sparse": "maybe", "loss": "mean"}, 3, {"seed": "0", "loss": "sum"}),
     ],

@@ -176,8 +176,9 @@ def test_same_link_same_numbers():
         ({"x": "1e308,-inf"}, 1, {"x": "3,-3"}),
         ({"x": "1,2,3"}, 1, {"x": "1,2"}),  # one value too many for in = 2
         ({"in": "3", "x": "0.3"}, 1, {"x": "0.3,0.5,-1"}),  # missing values from the defaults
-        ({"x": "1,abc"}, 2, {"x": "1,0.5"}),  # a bad item, then one value short
-        ({"x": ",".join(["1"] * 500)}, 2, {"x": "1,1"}),  # too long, then too many for in
+        # One notice per parameter, quoting the link and naming the value finally used:
+        ({"x": "1,abc"}, 1, {"x": "1,0.5"}),  # a bad item, then one value short
+        ({"x": ",".join(["1"] * 500)}, 1, {"x": "1,1"}),  # too long, then too many for in
         ({"x": "<script>alert(1)</script>"}, 1, {"x": "1,0.5"}),
     ],
 )
