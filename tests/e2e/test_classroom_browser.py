@@ -51,6 +51,17 @@ def test_every_lesson_on_a_phone(browser, app_url, name):
         phone.close()
 
 
+@pytest.mark.parametrize("name", PAGES)
+def test_every_lesson_in_presenter_mode(page, app_url, name):
+    open_page(page, app_url, f"{name}?present=1&lang=zh")
+    no_errors(page)
+    qr = page.get_by_role("img", name="二维码")  # its alt text, in the page's language
+    assert qr.count() == 1
+    link = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))[0].text
+    assert link.startswith(f"{app_url}/{name}?") and "lang=zh" in link
+    screenshot(page, f"{name}_presenter_zh")
+
+
 def font_size(page, selector: str) -> float:
     return page.locator(selector).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
 
