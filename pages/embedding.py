@@ -7,7 +7,7 @@ from lib.i18n import t
 from lib.lessons import embedding as lesson
 from lib.lessons._format import num as fmt
 from lib.lessons._rng import SEED_RANGE
-from lib.urlspec import Bool, Choice, Float, Int, IntList, Spec
+from lib.urlspec import MAX_RAW_CHARS, Bool, Choice, Float, Int, IntList, Spec
 from lib.view import charts, panels
 from lib.view.frame import require_navigation
 from lib.view.text import md_escape
@@ -252,6 +252,7 @@ def lesson_body() -> None:
             key=ids_key,
             disabled=bool(text) or state.locked,
             help=t("embedding.ids_help"),
+            max_chars=MAX_RAW_CHARS,
         )
     state.control(
         right.text_input,
@@ -259,6 +260,7 @@ def lesson_body() -> None:
         t("embedding.text_label"),
         placeholder=t("embedding.text_placeholder"),
         help=t("embedding.text_help"),
+        max_chars=MAX_RAW_CHARS,  # what the URL parser reads back: the link keeps all of it
     )
     vocab = ", ".join(f"{r} `{lesson.VOCAB[r]}`" for r in range(num))
     st.caption(t("embedding.vocab", num=num, vocab=vocab))

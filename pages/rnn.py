@@ -7,7 +7,7 @@ from lib.i18n import t
 from lib.lessons import rnn as lesson
 from lib.lessons._format import num
 from lib.lessons._rng import SEED_RANGE
-from lib.urlspec import Bool, Choice, Float, Int, IntList, Spec
+from lib.urlspec import MAX_RAW_CHARS, Bool, Choice, Float, Int, IntList, Spec
 from lib.view import charts, panels
 from lib.view.frame import require_navigation
 from lib.view.url_state import PageState
@@ -71,6 +71,7 @@ def tokens_control(input_size: int, enabled: bool) -> tuple[int, ...]:
         st.text_input,
         "tokens",
         t("rnn.tokens"),
+        max_chars=MAX_RAW_CHARS,  # what the URL parser reads back
         disabled=not enabled,
         placeholder=t("rnn.tokens_placeholder", last=input_size - 1),
         help=t("rnn.tokens_help"),

@@ -58,3 +58,13 @@ def test_qr_code_decodes_to_the_link(link):
     qr_code(link).save(buffer, kind="png", scale=6, border=4)
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(buffer.getvalue())))
     assert [code.text for code in decoded] == [link]
+
+
+def test_md_escape_leaves_no_link_code_or_markup():
+    from lib.view.text import md_escape
+
+    for text in ["http://2130706433", "a@b", ":red[x]", ":material/home:", "[x](y)", "<b>x</b>"]:
+        escaped = md_escape(text)
+        assert all(
+            escaped[i - 1] == "\\" for i, ch in enumerate(escaped) if ch in ":@[]()<>" and i
+        ), escaped

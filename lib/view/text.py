@@ -2,7 +2,8 @@
 
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&])")
+# ":" and "@" too: no autolinks (http://2130706433, a@b) and no :color[...] / :material/...: codes.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&:@])")
 
 
 def md_escape(text: str) -> str:

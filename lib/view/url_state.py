@@ -17,7 +17,7 @@ from typing import Any
 
 import streamlit as st
 
-from lib.i18n import t
+from lib.i18n import language, t
 from lib.lessons._rng import SEED_RANGE
 from lib.urlspec import Notice, Spec
 from lib.view.classroom import share_panel
@@ -45,6 +45,9 @@ class PageState:
         hide = {name.strip() for name in str(st.query_params.get("hide", "")).split(",")}
         self.hidden = hide & {p.name for p in spec.params}
         self.synced: dict[str, str] = {}
+        drawn_in = self.key("_language")
+        self.relabel = st.session_state.get(drawn_in, language()) != language()
+        st.session_state[drawn_in] = language()
 
     def fix(self, name: str, value: Any, reason: str) -> None:
         """Replace a URL value that is valid alone but not with the others (e.g. lo >= hi).
@@ -92,9 +95,14 @@ class PageState:
         left out when a teacher link hides any of them, and read-only when the link is locked.
         """
         key = self.seeded(name) if value is _FROM_URL else self.seed(name, value)
+        if self.relabel:
+            # The language changed: options with translated labels would otherwise keep the
+            # old label in the browser and fall back to the first option on the next click.
+            # Assigning the value makes Streamlit send it again with the new label.
+            st.session_state[key] = st.session_state[key]
         if self.hidden & set(params or (name,)):
             return st.session_state[key]
-        disabled = self.locked or kwargs.pop("disabled", False)
+        disabled = kwargs.pop("disabled", False) or self.locked
         return widget(label, *args, key=key, disabled=disabled, **kwargs)
 
     def seed_control(self, container, new_label: str, help: str) -> int:

@@ -84,3 +84,17 @@ def test_every_lesson_has_a_check_answered_by_pytorch(page):
             verdicts.append("wrong")
     assert "right" in verdicts and "wrong" in verdicts, verdicts
     assert submit.label == "Reveal"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_lesson_opens_locked(page):
+    at = open_page(page, lock=1)
+    assert not at.exception
+    widgets = [*at.slider, *at.number_input, *at.toggle, *at.selectbox, *at.text_input]
+    # The lesson's own controls; the frame's switches and the share panel stay usable.
+    controls = [
+        w for w in widgets if (w.key or "").startswith(f"{page}.") and ".share." not in w.key
+    ]
+    assert controls and all(w.disabled for w in controls), [
+        w.key for w in controls if not w.disabled
+    ]
