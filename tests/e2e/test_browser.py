@@ -7,6 +7,7 @@ import math
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from lib.view.lessons_index import LESSONS
 from tests.e2e.browser import metric, open_page, press_on_slider
@@ -52,7 +53,7 @@ def test_autograd_by_url_and_keyboard(page, app_url):
     assert metric(page, "y") == f"{1.7 * -2 + 0.5:.4f}"
     assert re.search(r"[?&]w=1\.7(&|$)", page.url), page.url
     graph = page.locator("[role=graphics-document][aria-label*='computation graph']")
-    assert graph.count() == 1  # the graph drawing, with its alt text
+    expect(graph).to_have_count(1)  # the graph drawing, with its alt text
 
 
 def test_autograd_backward_again_in_browser(page, app_url):
@@ -116,7 +117,7 @@ def test_cross_entropy_by_url_and_keyboard(page, app_url):
 def test_bad_url_values_show_a_notice_not_an_error(page, app_url):
     open_page(page, app_url, "cross_entropy?logits=1,x,3&target=9&reduction=%3Cb%3Ebold")
     notices = page.locator("[data-testid=stAlertContentWarning]")
-    assert notices.count() >= 3
+    notices.nth(2).wait_for()  # at least 3
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.locator("b", has_text="bold").count() == 0  # user text is never HTML
     screenshot(page, "cross_entropy_bad_url")

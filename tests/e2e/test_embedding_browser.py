@@ -25,7 +25,7 @@ def test_embedding_by_url_and_keyboard(page, app_url):
     assert metric(page, "weight.grad.sum()") == f"{2 * 5:.4f}"
     assert re.search(r"[?&]dim=5(&|$)", page.url), page.url
     table = page.locator("[role=graphics-document][aria-label*='embedding table']")
-    assert table.count() >= 1  # the heatmap, with its alt text
+    table.nth(0).wait_for()  # at least 1  # the heatmap, with its alt text
 
 
 def test_embedding_sentence_sets_the_indices(page, app_url):
@@ -53,7 +53,7 @@ def test_embedding_max_norm_and_sparse_error(page, app_url):
 def test_embedding_bad_url_values(page, app_url):
     open_page(page, app_url, "embedding?num=abc&ids=1,99,x&text=%3Cb%3Ebold%3C/b%3E&padding_idx=77")
     notices = page.locator("[data-testid=stAlertContentWarning]")
-    assert notices.count() >= 3
+    notices.nth(2).wait_for()  # at least 3
     assert page.locator("b", has_text="bold").count() == 0  # user text is never HTML
     assert page.locator("[data-testid=stException]").count() == 0
     screenshot(page, "embedding_bad_url")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.browser import metric, open_page, press_on_slider
 from tests.e2e.conftest import screenshot, wait_for_app
@@ -46,7 +47,7 @@ def test_rnn_batch_first_toggle(page, app_url):
     assert metric(page, "output.shape") == "(3, 7, 2)"
     assert metric(page, "h_n.shape") == "(1, 3, 2)"  # never batch first
     assert re.search(r"[?&]batch_first=1(&|$)", page.url), page.url
-    assert page.locator("[data-testid=stCode]", has_text="RuntimeError").count() == 1
+    expect(page.locator("[data-testid=stCode]", has_text="RuntimeError")).to_have_count(1)
 
 
 def test_rnn_largest_state(page, app_url):
@@ -64,7 +65,7 @@ def test_rnn_largest_state(page, app_url):
 def test_rnn_bad_url_values_show_notices(page, app_url):
     open_page(page, app_url, "rnn?cell=gru&steps=5&t=99&hidden=%3Cb%3Ebold%3C/b%3E")
     notices = page.locator("[data-testid=stAlertContentWarning]")
-    assert notices.count() == 3  # cell, hidden, t
+    expect(notices).to_have_count(3)  # cell, hidden, t
     assert page.locator("b", has_text="bold").count() == 0  # user text is never HTML
     assert metric(page, "parameters") == str(4 * (1 + 4) + 8)  # rnn, input 1, hidden 4
     assert re.search(r"[?&]t=4(&|$)", page.url), page.url

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.browser import metric, open_page, press_on_slider
 from tests.e2e.conftest import screenshot, wait_for_app
@@ -33,7 +34,7 @@ def test_sequential_by_url_and_keyboard(page, app_url):
     assert metric(page, "output shape") == f"(2, 64, {side}, {side})"
     assert re.search(r"[?&]size=29(&|$)", page.url), page.url
     charts = page.locator("[role=graphics-document][aria-label*='parameters of each layer']")
-    assert charts.count() == 1  # the parameters chart, with its alt text
+    expect(charts).to_have_count(1)  # the parameters chart, with its alt text
 
 
 def test_sequential_error_and_fix_in_browser(page, app_url):
@@ -67,7 +68,7 @@ def test_sequential_remove_a_layer(page, app_url):
 def test_sequential_bad_link_shows_notices(page, app_url):
     open_page(page, app_url, "sequential?size=abc&layers=conv:20:5,%3Cb%3Ebold,relu")
     notices = page.locator("[data-testid=stAlertContentWarning]")
-    assert notices.count() == 2
+    expect(notices).to_have_count(2)
     assert page.locator("b", has_text="bold").count() == 0  # user text is never HTML
     assert metric(page, "output shape") == "(1, 20, 24, 24)"
     screenshot(page, "sequential_bad_url")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.browser import metric, open_page, press_on_slider
 from tests.e2e.conftest import screenshot, wait_for_app
@@ -42,7 +43,7 @@ def test_sgd_by_url_keyboard_and_step_button(page, app_url):
     assert metric(page, "steps taken") == "3"
     assert shown_point(page) == pytest.approx(heavy_ball(3), abs=1.5e-4)
     heatmap = page.locator("[role=graphics-document][aria-label*='bowl loss surface']")
-    assert heatmap.count() == 1  # the surface picture, with its alt text
+    expect(heatmap).to_have_count(1)  # the surface picture, with its alt text
     screenshot(page, "sgd")
 
     press_on_slider(page, SHOWN, "ArrowRight")  # steps shown: 3 -> 4
@@ -78,7 +79,7 @@ def test_sgd_divergence_in_the_browser(page, app_url):
 
 def test_sgd_nesterov_error_and_bad_link(page, app_url):
     open_page(page, app_url, "sgd?nesterov=1&momentum=0&lr=%3Cb%3Ebold&steps=999")
-    assert page.locator("[data-testid=stAlertContentWarning]").count() == 2  # lr and steps
+    expect(page.locator("[data-testid=stAlertContentWarning]")).to_have_count(2)  # lr and steps
     assert page.locator("b", has_text="bold").count() == 0  # user text is never HTML
     code = page.locator("[data-testid=stCode]", has_text="ValueError").first.inner_text()
     assert "Nesterov momentum requires a momentum and zero dampening" in code

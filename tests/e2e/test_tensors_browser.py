@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.browser import metric, open_page, press_on_slider
 from tests.e2e.conftest import screenshot, wait_for_app
@@ -22,7 +23,7 @@ def test_tensors_default_view_by_url_and_keyboard(page, app_url):
     assert metric(page, "element's storage index") == "8"  # v[1, 2]: 1 * 6 + 2 * 1
     assert metric(page, "x changed") == "True"
     storage = page.locator("[role=graphics-document][aria-label*='storage cells of x']")
-    assert storage.count() == 1  # the storage row, with its alt text
+    expect(storage).to_have_count(1)  # the storage row, with its alt text
     screenshot(page, "tensors")
     press_on_slider(page, 0, "ArrowRight", times=3)  # element 8 -> 11: v[1, 5]
     assert metric(page, "element's storage index") == "11"
@@ -54,7 +55,7 @@ def test_tensors_transpose_shows_the_real_error_and_a_copy(page, app_url):
 def test_tensors_bad_link_shows_notices_and_pytorchs_message(page, app_url):
     open_page(page, app_url, "tensors?shape=2,30&view=4,5&transpose=%3Cb%3Ebold&value=nan")
     notices = page.locator("[data-testid=stAlertContentWarning]")
-    assert notices.count() == 4
+    expect(notices).to_have_count(4)
     assert page.locator("b", has_text="bold").count() == 0  # user text is never HTML
     codes = " ".join(page.locator("[data-testid=stCode]").all_inner_texts())
     assert "shape '[4, 5]' is invalid for input of size 24" in codes
