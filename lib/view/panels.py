@@ -33,7 +33,9 @@ def code_panel(snippet: str) -> None:
 def notes_box(lesson: str) -> None:
     """6. What the notes say and what current PyTorch does."""
     st.subheader(t("panel.notes"), divider="gray")
-    with st.container(border=True):
+    # The key gives the box a stable CSS class (st-key-lesson-notes): browser tests wait for it
+    # as the sign that a lesson has drawn everything down to its notes.
+    with st.container(border=True, key="lesson-notes"):
         st.markdown(t(f"{lesson}.notes"))
 
 

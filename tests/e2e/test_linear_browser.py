@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.lessons import linear
-from tests.e2e.browser import metric, open_page, press_on_slider
+from tests.e2e.browser import expect_code, metric, open_page, press_on_slider
 from tests.e2e.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -58,8 +58,7 @@ def test_linear_more_outputs_by_keyboard(page, app_url):
     for j, expected in enumerate(hand_y(3, 4, True, 8, (0.5, -1.0, 2.0))):
         assert close(metric(page, f"y[{j}]"), expected)
     # The real error of x @ weight (no transpose) is on the page, as text.
-    code = " ".join(page.locator("[data-testid=stCode]").all_inner_texts())
-    assert "mat1 and mat2 shapes cannot be multiplied (1x3 and 4x3)" in code
+    expect_code(page, "mat1 and mat2 shapes cannot be multiplied (1x3 and 4x3)")
 
 
 def test_linear_largest_and_bad_url(page, app_url):

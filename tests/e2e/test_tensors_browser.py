@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import metric, open_page, press_on_slider
+from tests.e2e.browser import expect_code, metric, open_page, press_on_slider
 from tests.e2e.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -43,8 +43,7 @@ def test_tensors_transpose_shows_the_real_error_and_a_copy(page, app_url):
     assert metric(page, "v.stride()") == "RuntimeError"
     assert metric(page, "reshape copied") == "True"
     assert metric(page, "x changed") == "False"
-    codes = " ".join(page.locator("[data-testid=stCode]").all_inner_texts())
-    assert "view size is not compatible with input tensor's size and stride" in codes
+    expect_code(page, "view size is not compatible with input tensor's size and stride")
     assert page.locator("[data-testid=stException]").count() == 0
     screenshot(page, "tensors_transpose")
     press_on_slider(page, 0, "ArrowLeft", times=2)  # element 8 -> 6 of the copy r: r[1, 0]
@@ -57,7 +56,6 @@ def test_tensors_bad_link_shows_notices_and_pytorchs_message(page, app_url):
     notices = page.locator("[data-testid=stAlertContentWarning]")
     expect(notices).to_have_count(4)
     assert page.locator("b", has_text="bold").count() == 0  # user text is never HTML
-    codes = " ".join(page.locator("[data-testid=stCode]").all_inner_texts())
-    assert "shape '[4, 5]' is invalid for input of size 24" in codes
+    expect_code(page, "shape '[4, 5]' is invalid for input of size 24")
     assert metric(page, "v.stride()") == "(1,)"  # the fallback view(-1)
     screenshot(page, "tensors_bad_url")
