@@ -1,0 +1,45 @@
+"""Measurement 2: server cost per interaction, the time of one AppTest rerun after a slider step.
+
+AppTest runs the script in this process, as the server does for each visitor (entry script,
+navigation, then the page), so this is the server's CPU time per interaction without the network
+and the browser. It includes the post-run garbage collection when ``runner.postScriptGC`` is on.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from streamlit.testing.v1 import AppTest
+
+from bench.server import BARE, ROOT
+from tests.pages.apptest import open_page
+
+
+def _step(at: AppTest, direction: int) -> float:
+    slider = at.slider[0]
+    value = slider.value + direction * slider.step
+    if not slider.min <= value <= slider.max:
+        value = slider.value - direction * slider.step
+    slider.set_value(value)
+    started = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - started
+    if at.exception:
+        raise RuntimeError(f"rerun raised: {at.exception[0].value}")
+    return elapsed
+
+
+def _median_ms(at: AppTest, runs: int) -> float:
+    _step(at, 1)  # the first rerun of a page pays one-off costs (imports, caches): not counted
+    return 1000 * statistics.median(_step(at, (-1) ** i) for i in range(runs))
+
+
+def bare_rerun_ms(runs: int) -> float:
+    at = AppTest.from_file(str(ROOT / BARE), default_timeout=60)
+    at.run()
+    return _median_ms(at, runs)
+
+
+def lesson_rerun_ms(page: str, runs: int) -> float:
+    return _median_ms(open_page(page), runs)
