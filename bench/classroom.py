@@ -97,6 +97,6 @@ async def _memory_per_session(server: Server, page: str, warm: int, extra: int) 
     return (after - before) / extra
 
 
-def memory_per_session(server: Server, page: str, warm: int = 5, extra: int = 20) -> float:
+def memory_per_session(server: Server, page: str, warm: int = 5, extra: int = 40) -> float:
     """RSS growth (MB) per extra open session, after ``warm`` sessions have paid the imports."""
     return asyncio.run(_memory_per_session(server, page, warm, extra))

@@ -27,10 +27,11 @@ app_test.ScriptCache = lambda: _SHARED_CACHE  # one compile per script, as in th
 
 def _step(at: AppTest, direction: int) -> float:
     slider = at.slider[0]
-    value = slider.value + direction * slider.step
+    first = slider.value[0] if isinstance(slider.value, tuple) else slider.value  # range slider
+    value = first + direction * slider.step
     if not slider.min <= value <= slider.max:
-        value = slider.value - direction * slider.step
-    slider.set_value(value)
+        value = first - direction * slider.step
+    slider.set_value((value, *slider.value[1:]) if isinstance(slider.value, tuple) else value)
     started = time.perf_counter()
     at.run()
     elapsed = time.perf_counter() - started
