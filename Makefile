@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# --retries 0: requirements.txt names PyTorch's CPU index; where it cannot be reached (a closed
+# network that has torch on disk) pip asks it once per package; five retries with back-off each
+# made resolving a fresh install take 332 s instead of 23 s (measured here).
+PIP_INSTALL := $(BIN)/pip install --quiet --retries 0
 
 .PHONY: run test lint clean bench
 
@@ -11,11 +15,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.runtime
