@@ -14,10 +14,11 @@ from lib.view.url_state import PageState
 require_navigation()
 
 LO, HI = lesson.RANGE
+X_STEP = 0.1  # the probe slider's step, and so the scrub grid's
 SPEC = Spec(
     (
         ChoiceList("fn", lesson.NOTES_FOUR, options=lesson.NAMES),
-        Float("x", 0.0, LO, HI, step=0.1),
+        Float("x", 0.0, LO, HI, step=X_STEP),
         Float("lo", -5.0, LO, HI, step=0.5),
         Float("hi", 5.0, LO, HI, step=0.5),
         Float("beta", 1.0, 0.1, 10.0, step=0.1),
@@ -35,8 +36,45 @@ if not lo_url <= state.url_values["x"] <= hi_url:
     state.fix("x", min(max(state.url_values["x"], lo_url), hi_url), "outside_plot")
 
 
+def values_domain(lo: float, hi: float) -> tuple[float, float]:
+    """The f(x) axis of the value charts: room for every function's curve on [lo, hi]."""
+    return (min(-1.2, 0.01 * lo), max(1.2, hi))
+
+
 def tex_name(name: str) -> str:
     return name.replace("_", r"\_")
+
+
+def scrub_chart(names, lo: float, hi: float, beta: float, threshold: float, x: float) -> None:
+    """f(x) at every probe point the x slider can take, scrubbed in the browser (no rerun)."""
+    grid = lesson.scrub_grid(names, lo, hi, beta, threshold, step=X_STEP)
+    lines: dict[float, list[str]] = {}
+    for fn, at, y, dy in zip(grid["fn"], grid["x"], grid["y"], grid["dy"], strict=True):
+        lines.setdefault(at, [f"x = {num(at)}"]).append(
+            t("activations.scrub_row", fn=fn, y=num(y), dy=num(dy))
+        )
+    readout = pd.DataFrame({"x": list(lines), "text": ["\n".join(v) for v in lines.values()]})
+    st.markdown(f"**{t('activations.scrub_title')}**")
+    charts.show(
+        charts.scrub_lines(
+            grid,
+            readout,
+            x="x",
+            y="y",
+            color="fn",
+            x_title="x",
+            y_title="f(x)",
+            x_domain=(lo, hi),
+            y_domain=values_domain(lo, hi),
+            description=t("activations.scrub_alt", fns=", ".join(names)),
+            label=t("activations.scrub_label"),
+            step=X_STEP,
+            value=x,
+            palette=PALETTE,
+        ),
+        key="activations.scrub",
+    )
+    st.caption(t("activations.scrub_caption"))
 
 
 panels.lesson_header("activations")
@@ -67,7 +105,7 @@ def lesson_body() -> None:
         lo, hi = (lo, hi + 0.5) if hi < HI else (lo - 0.5, hi)
     x_key = state.seeded("x")
     st.session_state[x_key] = min(max(st.session_state[x_key], lo), hi)
-    x = state.control(st.slider, "x", t("activations.probe"), lo, hi, step=0.1)
+    x = state.control(st.slider, "x", t("activations.probe"), lo, hi, step=X_STEP)
     cols = st.columns(2)
     beta = state.control(cols[0].slider, "beta", "softplus β (beta)", 0.1, 10.0, step=0.1)
     threshold = state.control(
@@ -105,7 +143,7 @@ def lesson_body() -> None:
                 table,
                 y="y",
                 y_title="f(x)",
-                y_domain=(min(-1.2, 0.01 * lo), max(1.2, hi)),
+                y_domain=values_domain(lo, hi),
                 description=t("activations.values_alt", fns=", ".join(names), x=num(x)),
                 **common,
             ),
@@ -124,6 +162,9 @@ def lesson_body() -> None:
             ),
             key="activations.slopes",
         )
+
+    if not (state.locked or "x" in state.hidden):  # a teacher's lock or hide covers it too
+        scrub_chart(names, lo, hi, beta, threshold, x)
 
     vanished = lesson.vanishing_share(names, lo, hi, beta, threshold)
     # st.table: a static table renders faster than the interactive grid as the probe moves.

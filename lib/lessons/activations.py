@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 import torch
@@ -79,6 +80,32 @@ def curves(
 ) -> pd.DataFrame:
     """Long table: fn, x, y (value), dy (slope) for each function over linspace(lo, hi, 200)."""
     xs = torch.linspace(lo, hi, N_POINTS)
+    frames = []
+    for name in names:
+        y, dy = value_and_slope(name, xs, beta, threshold)
+        frames.append(pd.DataFrame({"fn": name, "x": xs.numpy(), "y": y.numpy(), "dy": dy.numpy()}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def slider_grid(lo: float, hi: float, step: float) -> list[float]:
+    """Every value a slider from lo to hi with this step can take, as the slider produces it
+    (lo + k·step, rounded to the step's decimals), so a scrubbed value meets a slider value."""
+    decimals = max(0, -Decimal(str(step)).as_tuple().exponent)
+    count = round((hi - lo) / step) + 1
+    return [round(lo + k * step, decimals) + 0.0 for k in range(count)]  # + 0.0: no -0.0
+
+
+def scrub_grid(
+    names: tuple[str, ...],
+    lo: float,
+    hi: float,
+    beta: float = 1.0,
+    threshold: float = 20.0,
+    step: float = 0.1,
+) -> pd.DataFrame:
+    """Long table fn, x, y, dy: each function's value and autograd slope at every probe point
+    the x slider can take on [lo, hi], computed once so the page's chart can scrub through them."""
+    xs = torch.tensor(slider_grid(lo, hi, step))
     frames = []
     for name in names:
         y, dy = value_and_slope(name, xs, beta, threshold)

@@ -360,3 +360,87 @@ def graph(
             },
         ],
     }
+
+
+# Scrub mode: the name of a chart's own control (a Vega-Lite param bound to a range input).
+SCRUB = "scrub"
+
+
+def scrub_lines(
+    grid: pd.DataFrame,
+    readout: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    color: str | None,
+    x_title: str,
+    y_title: str,
+    x_domain: Sequence[float],
+    y_domain: Sequence[float] | None,
+    description: str,
+    label: str,
+    step: float,
+    value: float,
+    palette: dict[str, str] | None = None,
+    corner: str = "left",
+    height: int = 300,
+) -> Spec:
+    """``lines`` over a grid of PyTorch results, scrubbed in the browser with no rerun.
+
+    A range input under the chart (labelled ``label``, starting at ``value``: the page's own
+    slider) sets the param ``scrub``; the rule and points of the grid row at that value, and the
+    ``readout`` row there (columns ``x`` and ``text``, lines split by "\\n", written in the top
+    ``corner``), follow it at frame rate. Grid values must be the slider's values (same step).
+    """
+    spec = lines(
+        grid, x=x, y=y, color=color, x_title=x_title, y_title=y_title, x_domain=x_domain,
+        y_domain=y_domain, description=description, palette=palette, marks=grid, height=height,
+    )  # fmt: skip
+    at_scrub = {"filter": f"abs(datum['{x}'] - {SCRUB}) < {step / 2}"}
+    marks = {"name": "marks"}
+    layers = [  # the probe's rule and points, as ``lines`` draws them, read from the grid
+        {**lay, "data": {"name": "lines"}, "transform": [at_scrub]} if lay.get("data") == marks
+        else lay
+        for lay in spec["layer"]
+    ]  # fmt: skip
+    right = corner == "right"
+    layers.append(
+        {
+            "data": {"name": "readout"},
+            "transform": [at_scrub],
+            "mark": {
+                "type": "text",
+                "align": "right" if right else "left",
+                "baseline": "top",
+                "lineBreak": "\n",
+                "fontSize": 12,
+                "color": INK,
+                "dx": -6 if right else 6,
+                "dy": 6,
+            },
+            "encoding": {
+                "x": {"value": "width" if right else 0},
+                "y": {"value": 0},
+                "text": {"field": "text", "type": "nominal"},
+            },
+        }
+    )
+    datasets = {"lines": grid, "readout": readout}
+    return {
+        **spec,
+        "params": [
+            {
+                "name": SCRUB,
+                "value": value,
+                "bind": {
+                    "input": "range",
+                    "min": float(x_domain[0]),
+                    "max": float(x_domain[1]),
+                    "step": step,
+                    "name": label,
+                },
+            }
+        ],
+        "datasets": datasets,
+        "layer": layers,
+    }
