@@ -42,6 +42,7 @@ class Student:
     sliders: dict[str, SliderState] = field(default_factory=dict)
     page_script_hash: str = ""
     errors: list[str] = field(default_factory=list)
+    deltas: int = 0  # elements and blocks the last run sent
     _ws: websockets.ClientConnection | None = None
 
     async def open(self) -> float:
@@ -78,6 +79,7 @@ class Student:
             widget = state.widget_states.widgets.add()
             widget.id = slider.id
             widget.double_array_value.data.extend(slider.value)
+        self.deltas = 0
         started = time.perf_counter()
         await self._ws.send(msg.SerializeToString())
         await asyncio.wait_for(self._until_finished(), self.timeout)
@@ -94,6 +96,7 @@ class Student:
                 if kind == "navigation" and fwd.navigation.page_script_hash:
                     self.page_script_hash = fwd.navigation.page_script_hash
             elif kind == "delta":
+                self.deltas += 1
                 self._read_delta(fwd.delta)
             elif kind == "script_finished":
                 if fwd.script_finished in FINISHED:

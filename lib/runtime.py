@@ -30,6 +30,7 @@ def prepare() -> None:
             return
         import pandas  # noqa: F401  (imported here so its objects are frozen with torch's)
         import pyarrow  # noqa: F401  (Streamlit's tables and charts travel as Arrow)
+        import streamlit.emojis  # noqa: F401  (page_icon's emoji check: a large regex, ~0.7 s)
         import torch
 
         from lib.view.lessons_index import LESSONS
