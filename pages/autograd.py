@@ -124,6 +124,8 @@ def accumulation(w: float, x: float, b: float) -> None:
     """.grad adds up over backward() calls until it is zeroed: buttons replay real calls."""
     st.subheader(t("autograd.accumulate_title"), divider="gray")
     st.markdown(t("autograd.accumulate_intro"))
+    st.code(lesson.second_backward_error(w, x, b), language="text", wrap_lines=True)
+    st.markdown(t("autograd.second_backward_outro"))
     actions = st.session_state.setdefault(ACTIONS, ["backward"])
     buttons = st.columns(3)
     if buttons[0].button(t("autograd.backward_again"), icon=":material/replay:"):
@@ -137,7 +139,8 @@ def accumulation(w: float, x: float, b: float) -> None:
     table = pd.DataFrame(
         {
             t("autograd.call"): [
-                "y.backward()" if c.action == "backward" else "grad = None" for c in calls
+                "y.backward(retain_graph=True)" if c.action == "backward" else "grad = None"
+                for c in calls
             ],
             "w.grad": [grad_text(c.grad_w) for c in calls],
             "x.grad": [grad_text(c.grad_x) for c in calls],

@@ -348,7 +348,7 @@ def lesson_body() -> None:
 
     top = st.columns([2, 2, 5], vertical_alignment="center")
     top[0].metric("weight.shape", str(tuple(weight.shape)), help=t("linear.shape_help"))
-    top[1].metric("parameters", result.parameters, help=t("linear.parameters_help"))
+    top[1].metric(t("labels.parameters"), result.parameters, help=t("linear.parameters_help"))
     count_terms = rf"{n_in}\times{n_out}" + (rf" + {n_out}" if bias else "")
     count_names = r"\text{in}\times\text{out}" + (r" + \text{out}" if bias else "")
     with top[2]:

@@ -323,7 +323,7 @@ def formula_latex(forward: lesson.Forward) -> str:
         lines.append(rf"\text{{{row.name}}}: & \ {params} && {size}")
     terms = [str(row.params) for row in forward.rows if row.params]
     total = " + ".join(terms) + " = " if len(terms) > 1 else ""
-    lines.append(rf"\text{{total}}: & \ {total}{forward.total_params} &&")
+    lines.append(rf"\text{{{t('sequential.total_row')}}}: & \ {total}{forward.total_params} &&")
     return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
 
 
@@ -437,15 +437,21 @@ def lesson_body() -> None:
 
     metrics = st.columns(3)
     metrics[0].metric(
-        "input", lesson.shape_text(forward.input_shape), help=t("sequential.input_help")
+        t("sequential.m_input"),
+        lesson.shape_text(forward.input_shape),
+        help=t("sequential.input_help"),
     )
     output = forward.output_shape
     metrics[1].metric(
-        "output shape",
+        t("sequential.m_output_shape"),
         "—" if output is None else lesson.shape_text(output),
         help=t("sequential.output_help"),
     )
-    metrics[2].metric("total params", f"{forward.total_params:,}", help=t("sequential.params_help"))
+    metrics[2].metric(
+        t("sequential.m_total_params"),
+        f"{forward.total_params:,}",
+        help=t("sequential.params_help"),
+    )
     if not forward.ok:
         failure_panel(forward, uids)
 

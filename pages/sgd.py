@@ -341,7 +341,8 @@ def formula(run: lesson.Run, shown: int) -> None:
         r"\\ b_t = \mu\,b_{t-1} + (1-\tau)\,g_t\ \ (b_1 = g_1)"
         r"\\ p_t = p_{t-1} - \gamma\,b_t"
         r"\\ \text{(Nesterov: } p_t = p_{t-1} - \gamma\,(g_t + \mu\,b_t)\text{)}"
-        r"\\[4pt] \text{Sutskever et al.: }\ v_t = \mu\,v_{t-1} + \gamma\,g_t"
+        rf"\\[4pt] \text{{{t('sgd.sutskever_label')}}}"
+        r"\ v_t = \mu\,v_{t-1} + \gamma\,g_t"
         r"\\ p_t = p_{t-1} - v_t"
     )
     k = min(shown, run.taken)
@@ -388,7 +389,7 @@ def formula(run: lesson.Run, shown: int) -> None:
     panels.formula(
         r"\begin{gathered}"
         + general
-        + rf"\\[8pt] \text{{step {k}:}}\\"
+        + rf"\\[8pt] \text{{{t('sgd.step_label', k=k)}}}\\"
         + numbers
         + r"\end{gathered}",
         caption=t("sgd.formula_caption"),

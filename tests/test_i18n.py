@@ -18,7 +18,7 @@ ENGLISH = i18n.catalog(i18n.DEFAULT_LANGUAGE)
 # Tables whose keys the code may build at run time (t(f"{lesson}.title"), t(f"notice.{reason}")).
 DYNAMIC_TABLES = {lesson.url_path for lesson in LESSONS} | {"notice", "panel", "nav", "home"}
 # Every table of the catalogs: the lessons' and the shared parts of the app.
-KNOWN_TABLES = DYNAMIC_TABLES | {"frame", "share"}
+KNOWN_TABLES = DYNAMIC_TABLES | {"frame", "share", "labels"}
 
 
 def code_files() -> list[Path]:

@@ -150,6 +150,19 @@ y.backward()
 """
 
 
+def second_backward_error(w: float, x: float, b: float) -> str:
+    """Call a plain ``y.backward()`` twice on one y and return the error the second raises:
+    the first call freed the values the graph saved (w and x for the product)."""
+    y = torch.tensor(float(w), requires_grad=True) * torch.tensor(float(x), requires_grad=True)
+    y = y + torch.tensor(float(b), requires_grad=True)
+    y.backward()
+    try:
+        y.backward()
+    except RuntimeError as error:
+        return f"RuntimeError: {error}"
+    raise AssertionError("a second backward() ran without error: the lesson text needs updating")
+
+
 def notes_code_error() -> str:
     """Run the notes' own code (Variable without requires_grad) and return the error it raises."""
     from torch.autograd import Variable

@@ -60,7 +60,7 @@ def make_input(setup: Setup) -> torch.Tensor:
     """The input in PyTorch's default layout (seq_len, batch, input_size).
 
     sine: x[t, b, k] = sin(2π·freq·(t + b) + π·k / input_size): sequence b is the wave b steps
-    later, and feature k the same wave shifted by k·π/input_size (2 features: sin and cos).
+    ahead, and feature k the same wave shifted by k·π/input_size (2 features: sin and cos).
     onehot: x[t, b] = one_hot(token), vocabulary size = input_size.
     The snippet builds x with the very same operations, so the numbers agree to the last bit.
     """

@@ -533,8 +533,9 @@ def shape_text(shape: Sequence[int]) -> str:
 
 
 def snippet(layers: Sequence[Layer], size: int, batch: int, channels: int, fails: bool) -> str:
-    """The model in the notes' OrderedDict form; prints each layer's output shape and the
-    total parameter count. ``fails``: PyTorch raises on the page, so the snippet catches it."""
+    """The model in the notes' OrderedDict form; prints each layer's parameter count and output
+    shape, and the total parameter count, as the page's table shows them. ``fails``: PyTorch
+    raises on the page, so the snippet catches it."""
     wired = in_channels(layers, channels)
     entries = "\n".join(
         f'    ("{name}", {constructor(layer, in_ch)}),'
@@ -562,6 +563,9 @@ from torch import nn
 model = nn.Sequential(OrderedDict([
 {entries}
 ]))
+
+for name, layer in model.named_children():
+    print(f"{{name}} params = {{sum(p.numel() for p in layer.parameters()):,}}")
 
 x = torch.zeros({batch}, {channels}, {size}, {size})  # (batch, channels, height, width)
 print(f"input = {{tuple(x.shape)}}")

@@ -295,7 +295,9 @@ class StepParts:
     previous_buffer: Pair | None  # b before this step (None on the first step, or no momentum)
     buffer: Pair | None  # b after this step
     direction: Pair  # what is multiplied by lr: d_p, b, or d_p + momentum * b (Nesterov)
-    sutskever_v: Pair | None  # Sutskever's velocity v = lr * b for the same path (momentum only)
+    # Sutskever's velocity v = lr * b for the same path: only with momentum, no dampening and no
+    # Nesterov (dampening scales g by 1 - tau, Nesterov steps along g + mu * b instead of b).
+    sutskever_v: Pair | None
 
 
 def step_parts(run_: Run, k: int) -> StepParts:
@@ -309,7 +311,9 @@ def step_parts(run_: Run, k: int) -> StepParts:
     buffer = torch.tensor(step.buffer)
     previous = run_.steps[k - 2].buffer if k > 1 else None
     direction = d_p + s.momentum * buffer if s.nesterov else buffer
-    return StepParts(_pair(d_p), previous, step.buffer, _pair(direction), _pair(s.lr * buffer))
+    same_path = s.dampening == 0 and not s.nesterov
+    velocity = _pair(s.lr * buffer) if same_path else None
+    return StepParts(_pair(d_p), previous, step.buffer, _pair(direction), velocity)
 
 
 def snippet(s: Settings, steps: int) -> str:

@@ -475,6 +475,10 @@ def test_snippet_prints_the_hand_shapes_of_the_notes_model():
     code = seq.snippet(seq.NOTES_MODEL, size=28, batch=1, channels=1, fails=False)
     assert "from collections import OrderedDict" in code
     assert run_code(code) == {
+        "conv1 params": "520",
+        "relu1 params": "0",
+        "conv2 params": "32,064",
+        "relu2 params": "0",
         "input": "(1, 1, 28, 28)",
         "conv1": "(1, 20, 24, 24)",
         "relu1": "(1, 20, 24, 24)",

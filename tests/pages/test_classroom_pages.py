@@ -52,7 +52,9 @@ def test_chinese_from_the_url():
     at = open_page("dropout", lang="zh", p=0.5)
     assert at.title[0].value.startswith("Dropout：")
     assert at.query_params["lang"] == "zh"
-    assert metrics(at)["kept"].endswith("of 64")  # numbers and code names are not translated
+    # Plain-word labels are translated; numbers and code names (sum(y), y[0, 0]) are not.
+    shown = metrics(at)
+    assert shown["保留"].endswith(" / 64") and "sum(y)" in shown
 
 
 def test_switching_language_keeps_the_state():
