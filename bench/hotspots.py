@@ -90,7 +90,10 @@ def main() -> None:
     p.add_argument("--sort", default="cumulative", help="pstats order, e.g. tottime")
     args = p.parse_args()
     for page in args.pages:
-        print(profile(page, args.moves, args.top, args.sort), flush=True)
+        try:
+            print(profile(page, args.moves, args.top, args.sort), flush=True)
+        except Exception as e:  # noqa: BLE001 - one broken page does not stop the others
+            print(f"== {page}: failed: {type(e).__name__}: {e}\n", flush=True)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pandas as pd
 import torch
@@ -16,6 +15,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from lib.lessons._format import literal
+from lib.lessons._grid import slider_grid
 
 # Name -> how to build the module. The notes' four first, then the common modern ones.
 # ``softplus`` takes the page's beta/threshold; the rest use PyTorch's defaults.
@@ -85,14 +85,6 @@ def curves(
         y, dy = value_and_slope(name, xs, beta, threshold)
         frames.append(pd.DataFrame({"fn": name, "x": xs.numpy(), "y": y.numpy(), "dy": dy.numpy()}))
     return pd.concat(frames, ignore_index=True)
-
-
-def slider_grid(lo: float, hi: float, step: float) -> list[float]:
-    """Every value a slider from lo to hi with this step can take, as the slider produces it
-    (lo + k·step, rounded to the step's decimals), so a scrubbed value meets a slider value."""
-    decimals = max(0, -Decimal(str(step)).as_tuple().exponent)
-    count = round((hi - lo) / step) + 1
-    return [round(lo + k * step, decimals) + 0.0 for k in range(count)]  # + 0.0: no -0.0
 
 
 def scrub_grid(
