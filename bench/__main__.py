@@ -200,7 +200,8 @@ def classroom_part(args, rows: list[Row]) -> list[str]:
         name = page or "bare page"
         lines.append(
             f"| {name} | {n} | {result.moves} | {result.p50_ms:.0f} | {result.p95_ms:.0f} | "
-            f"{result.errors} | {result.peak_rss_mb:.0f} | {result.first_error} |"
+            f"{result.errors} | {result.start_rss_mb:.0f} / {result.peak_rss_mb:.0f} / "
+            f"{result.end_rss_mb:.0f} | {result.first_error} |"
         )
         print(lines[-1], flush=True)
         if script == server.APP and n == 60:
@@ -273,7 +274,8 @@ def main(argv=None) -> None:
             f"{args.duration:g} s (websocket protocol, no browser; the students run on the "
             f"same machine).",
             "",
-            "| page | students | moves | p50 ms | p95 ms | errors | peak RSS MB | first error |",
+            "| page | students | moves | p50 ms | p95 ms | errors | RSS MB before / peak / after "
+            "| first error |",
             "|---|---|---|---|---|---|---|---|",
             *class_lines,
             "",

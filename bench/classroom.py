@@ -19,6 +19,8 @@ class LoadResult:
     p95_ms: float
     errors: int
     peak_rss_mb: float
+    start_rss_mb: float  # before the class, once the teacher has opened the page
+    end_rss_mb: float  # after every student left: growth here would be a leak
     first_error: str = ""
 
 
@@ -59,13 +61,17 @@ async def _watch_rss(server: Server, peak: list[float], done: asyncio.Event) -> 
 async def _classroom(server: Server, page: str, n: int, duration: float, every: float):
     latencies: list[float] = []
     errors: list[str] = []
-    peak = [server.rss_mb()]
+    teacher = Student(server.ws_url, page)  # opens the page first: the class meets a warm server
+    await teacher.open()
+    start_rss = server.rss_mb()
+    peak = [start_rss]
     done = asyncio.Event()
     watcher = asyncio.create_task(_watch_rss(server, peak, done))
     students = [Student(server.ws_url, page) for _ in range(n)]
     await asyncio.gather(*(_student_life(s, duration, every, latencies, errors) for s in students))
     done.set()
     await watcher
+    await teacher.close()
     return LoadResult(
         n,
         len(latencies),
@@ -73,6 +79,8 @@ async def _classroom(server: Server, page: str, n: int, duration: float, every: 
         1000 * percentile(latencies, 0.95),
         len(errors),
         peak[0],
+        start_rss,
+        server.rss_mb(),
         errors[0] if errors else "",
     )
 

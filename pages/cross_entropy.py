@@ -53,6 +53,49 @@ def column(values) -> str:
     return r"\begin{pmatrix}" + r" \\ ".join(num(v) for v in values) + r"\end{pmatrix}"
 
 
+def scrub_chart(setup: lesson.Setup) -> None:
+    """The loss as the target's logit takes every value its slider can, scrubbed in the browser:
+    PyTorch computed each row once; the chart's own range input picks one with no rerun."""
+    target = setup.target
+    grid = lesson.scrub_grid(setup)
+    readout = pd.DataFrame(
+        {
+            "z": grid["z"],
+            "text": [
+                t(
+                    "cross_entropy.scrub_readout",
+                    target=target,
+                    **{name: num(value) for name, value in row._asdict().items()},
+                )
+                for row in grid.itertuples(index=False)
+            ],
+        }
+    )
+    finite = grid["loss"][grid["loss"].notna() & (grid["loss"] != math.inf)]
+    top = max(1.0, finite.max() * 1.05) if len(finite) else 1.0
+    st.markdown(f"**{t('cross_entropy.scrub_title', target=target)}**")
+    charts.show(
+        charts.scrub_lines(
+            grid,
+            readout,
+            x="z",
+            y="loss",
+            color=None,
+            x_title=f"z[{target}]",
+            y_title="loss",
+            x_domain=lesson.LOGIT_RANGE,
+            y_domain=(0.0, top),
+            description=t("cross_entropy.scrub_alt", target=target),
+            label=t("cross_entropy.scrub_label", target=target),
+            step=lesson.LOGIT_STEP,
+            value=setup.logits[target],
+            corner="right",
+        ),
+        key="cross_entropy.scrub",
+    )
+    st.caption(t("cross_entropy.scrub_caption", target=target))
+
+
 panels.lesson_header("cross_entropy")
 state.show_notices()
 
@@ -80,7 +123,7 @@ def lesson_body() -> None:
             f"z[{i}]",
             LO,
             HI,
-            step=0.1,
+            step=lesson.LOGIT_STEP,
             value=url_logits[i] if i < len(url_logits) else 0.0,
             params=("logits",),
         )
@@ -213,6 +256,9 @@ def lesson_body() -> None:
         )
     st.markdown(f"`softmax = {vector(result.probs)}`  \n`grad = {vector(result.grad)}`")
     st.caption(t("cross_entropy.target_colour"))
+
+    if not (state.locked or "logits" in state.hidden):  # a teacher's lock or hide covers it
+        scrub_chart(setup)
 
     if mistake:
         honest = lesson.compute(lesson.Setup(**{**setup.__dict__, "double_softmax": False}))

@@ -16,7 +16,7 @@ require_navigation()
 
 SPEC = Spec(
     (
-        Float("p", 0.5, 0.0, 1.0, step=0.05),
+        Float("p", 0.5, 0.0, 1.0, step=lesson.P_STEP),
         Int("seed", 0, *SEED_RANGE),
         Choice("mode", "train", options=("train", "eval")),
         Bool("inplace", False),
@@ -39,6 +39,64 @@ def grid_frame(values, labels=None) -> pd.DataFrame:
     )
 
 
+def scrub_chart(p: float, seed: int, train: bool, input_sum: float) -> None:
+    """sum(y) for every p the slider can take (same seed and mode), scrubbed in the browser:
+    PyTorch drew each row once; the chart's own range input picks one with no rerun."""
+    grid = lesson.scrub_grid(seed, train=train, step=lesson.P_STEP)
+    total = lesson.SIZE * lesson.SIZE
+
+    def factor(value: float) -> str:
+        return ("—" if value != value else num(value)) if train else "1 (eval)"  # nan at p = 1
+
+    readout = pd.DataFrame(
+        {
+            "p": grid["p"],
+            "text": [
+                t(
+                    "dropout.scrub_readout",
+                    p=num(row.p),
+                    kept=row.kept,
+                    total=total,
+                    scale=factor(row.scale),
+                    sum=num(row.sum),
+                    y00=num(row.y00),
+                )
+                for row in grid.itertuples(index=False)
+            ],
+        }
+    )
+    curves = pd.concat(
+        [
+            pd.DataFrame({"p": grid["p"], "series": "sum(y)", "value": grid["sum"]}),
+            pd.DataFrame({"p": grid["p"], "series": "sum(x)", "value": input_sum}),
+        ],
+        ignore_index=True,
+    )
+    st.subheader(t("dropout.scrub_title"), divider="gray")
+    charts.show(
+        charts.scrub_lines(
+            curves,
+            readout,
+            x="p",
+            y="value",
+            color="series",
+            x_title="p",
+            y_title=t("dropout.scrub_y"),
+            x_domain=(0.0, 1.0),
+            # headroom above the curves for the readout in the top-left corner
+            y_domain=(0.0, 1.8 * max(grid["sum"].max(), input_sum)),
+            description=t("dropout.scrub_alt", input_sum=num(input_sum)),
+            label=t("dropout.scrub_label"),
+            step=lesson.P_STEP,
+            value=p,
+            palette=charts.palette(["sum(y)", "sum(x)"]),
+            height=320,
+        ),
+        key="dropout.scrub",
+    )
+    st.caption(t("dropout.scrub_caption", seed=seed))
+
+
 panels.lesson_header("dropout")
 state.show_notices()
 
@@ -46,7 +104,9 @@ state.show_notices()
 @st.fragment
 def lesson_body() -> None:
     cols = st.columns([3, 2, 2])
-    p = state.control(cols[0].slider, "p", "p", 0.0, 1.0, step=0.05, help=t("dropout.p_help"))
+    p = state.control(
+        cols[0].slider, "p", "p", 0.0, 1.0, step=lesson.P_STEP, help=t("dropout.p_help")
+    )
     seed = state.seed_control(cols[1], t("dropout.new_seed"), help=t("dropout.seed_help"))
     mode = state.control(
         cols[2].radio,
@@ -104,6 +164,9 @@ def lesson_body() -> None:
             ),
             key="dropout.output",
         )
+    if not (state.locked or "p" in state.hidden):  # a teacher's lock or hide covers it too
+        scrub_chart(p, seed, train, result.input.sum().item())
+
     if inplace:
         same = result.input_after.equal(result.output)
         st.info(t("dropout.inplace_yes" if same else "dropout.inplace_eval"))

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import torch
 import torch.nn.functional as F
 
 from lib.lessons._format import literal
+from lib.lessons._grid import slider_grid
 
 MIN_CLASSES, MAX_CLASSES = 2, 10
 LOGIT_RANGE = (-10.0, 10.0)
@@ -60,6 +62,43 @@ def compute(setup: Setup) -> Result:
         loss=loss.sum().item(),
         grad=tuple(logits.grad.tolist()),
         ignored=setup.target == setup.ignore_index,
+    )
+
+
+LOGIT_STEP = 0.1  # the logit sliders' step
+
+
+def scrub_grid(setup: Setup, step: float = LOGIT_STEP) -> pd.DataFrame:
+    """The target's logit z_t set to every value its slider can take (the other logits as they
+    are), all in one batch: z_t, loss, softmax[t] and d loss/d z_t per row, each row equal to
+    ``compute`` with that logit. A batch row's 'none' loss is the one-sample loss; 'mean' over
+    one sample divides it by the target's weight (PyTorch's denominator; 0/0 = nan if ignored)."""
+    values = torch.tensor(slider_grid(*LOGIT_RANGE, step))
+    logits = torch.tensor(setup.logits, dtype=torch.float32).repeat(len(values), 1)
+    logits[:, setup.target] = values
+    logits.requires_grad_(True)
+    probs = logits.softmax(dim=1)
+    weight = None if setup.weight is None else torch.tensor(setup.weight, dtype=torch.float32)
+    losses = F.cross_entropy(
+        probs if setup.double_softmax else logits,
+        torch.full((len(values),), setup.target),
+        weight=weight,
+        ignore_index=setup.ignore_index,
+        reduction="none",
+        label_smoothing=setup.label_smoothing,
+    )
+    if setup.reduction == "mean":
+        weight_t = 1.0 if setup.weight is None else setup.weight[setup.target]
+        counted = 0.0 if setup.target == setup.ignore_index else weight_t
+        losses = losses / counted
+    losses.sum().backward()  # rows are independent: each row's gradient is its own
+    return pd.DataFrame(
+        {
+            "z": values.numpy(),
+            "loss": losses.detach().numpy(),
+            "p": probs[:, setup.target].detach().numpy(),
+            "grad": logits.grad[:, setup.target].numpy(),
+        }
     )
 
 

@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from lib.lessons._format import literal
+from lib.lessons._grid import slider_grid
 from lib.lessons._rng import seeded_global_rng
 
 SIZE = 8  # the input is SIZE x SIZE
@@ -66,6 +67,31 @@ def running_mean(p: float, seed: int, draws: int = MAX_DRAWS) -> pd.DataFrame:
     means = outputs.cumsum(dim=0) / n[:, None, None]
     gap = (means - x).abs().mean(dim=(1, 2))
     return pd.DataFrame({"draws": n.numpy(), "gap": gap.numpy()})
+
+
+P_STEP = 0.05  # the p slider's step
+
+
+def scrub_grid(seed: int, train: bool = True, step: float = P_STEP) -> pd.DataFrame:
+    """``draw`` for every p the slider can take (same seed, same mode): p, kept
+    units, the factor 1/(1-p) (nan at p = 1), sum(y) and y[0, 0], for the page's scrub chart."""
+    x = example_input()
+    rows = []
+    with seeded_global_rng(seed):  # one lock and fork for all the draws
+        for p in slider_grid(0.0, 1.0, step):
+            torch.default_generator.manual_seed(seed)  # each draw starts where ``draw`` starts
+            y = nn.Dropout(p=p).train(train)(x)
+            factor = scale(p)
+            rows.append(
+                {
+                    "p": p,
+                    "kept": int((y != 0).sum()),
+                    "scale": float("nan") if factor is None else factor,
+                    "sum": y.sum().item(),
+                    "y00": y[0, 0].item(),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def snippet(p: float, seed: int, train: bool, inplace: bool) -> str:
