@@ -24,9 +24,16 @@ pytestmark = pytest.mark.e2e
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 
 
-def find_nginx() -> str | None:
-    # /usr/sbin is often not on a normal user's PATH.
-    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+def find_nginx() -> str:
+    """Debian's nginx; /usr/sbin is often not on a normal user's PATH. Skips locally without it,
+    fails under CI=true (CI must not pass by skipping)."""
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+    if nginx is None:
+        message = "no nginx found (install Debian's `nginx`)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and {message}: the multi-process test must not be skipped")
+        pytest.skip(message)
+    return nginx
 
 
 def render_conf(listen_port: int, upstream_ports: list[int]) -> str:
@@ -53,19 +60,14 @@ def get(url: str, cookie: str | None = None) -> tuple[int, str, str | None]:
         return response.status, response.headers["X-Upstream"], (routes or [None])[0]
 
 
-def start_nginx(prefix: Path, port: int) -> subprocess.Popen:
-    nginx = find_nginx()
-    if nginx is None:
-        message = "no nginx found (install Debian's `nginx`)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true and {message}: the multi-process test must not be skipped")
-        pytest.skip(message)
-    log = open(prefix / "nginx.stderr", "wb")  # noqa: SIM115 (closed with the process)
-    process = subprocess.Popen(
-        [nginx, "-p", str(prefix), "-c", "nginx.conf", "-e", "stderr", "-g", "daemon off;"],
-        stdout=log,
-        stderr=log,
-    )
+def start_nginx(nginx: str, prefix: Path, port: int) -> subprocess.Popen:
+    """nginx in the foreground with every path under ``prefix``: no root needed."""
+    with open(prefix / "nginx.stderr", "wb") as log:  # the child keeps its own copy of the fd
+        process = subprocess.Popen(
+            [nginx, "-p", str(prefix), "-c", "nginx.conf", "-e", "stderr", "-g", "daemon off;"],
+            stdout=log,
+            stderr=log,
+        )
     deadline = time.time() + 20
     while True:
         try:
@@ -83,19 +85,24 @@ def start_nginx(prefix: Path, port: int) -> subprocess.Popen:
 def cluster(tmp_path, browser):
     """Two `streamlit run` processes and nginx in front; yields nginx's URL and the processes by
     the address nginx reports for them in X-Upstream."""
+    nginx = find_nginx()
     processes = {}
-    for _ in range(2):
-        server, url = start_server()
-        processes[url.removeprefix("http://")] = server
-    port = _free_port()
-    upstream_ports = [int(address.rsplit(":", 1)[1]) for address in processes]
-    (tmp_path / "nginx.conf").write_text(render_conf(port, upstream_ports))
-    nginx = start_nginx(tmp_path, port)
-    yield f"http://127.0.0.1:{port}", processes
-    nginx.terminate()
-    nginx.wait(timeout=10)
-    for server in processes.values():
-        stop_server(server)
+    try:
+        for _ in range(2):
+            server, url = start_server()
+            processes[url.removeprefix("http://")] = server
+        port = _free_port()
+        upstream_ports = [int(address.rsplit(":", 1)[1]) for address in processes]
+        (tmp_path / "nginx.conf").write_text(render_conf(port, upstream_ports))
+        proxy = start_nginx(nginx, tmp_path, port)
+        try:
+            yield f"http://127.0.0.1:{port}", processes
+        finally:
+            proxy.terminate()
+            proxy.wait(timeout=10)
+    finally:
+        for server in processes.values():
+            stop_server(server)
 
 
 def y_value(page):
