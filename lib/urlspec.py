@@ -13,9 +13,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
-# Longest raw value we look at; anything longer is cut before parsing (a "huge list" in a URL).
+# Longest raw value we look at; anything longer is cut before parsing (a "huge list" in a URL, or
+# a text box whose max_chars a hostile client ignored: the server never enforces it).
 MAX_RAW_CHARS = 400
 
 
@@ -29,13 +31,10 @@ class Notice:
     used: str
 
 
-def _clean_raw(raw: str) -> str:
-    return raw[:MAX_RAW_CHARS].strip()
-
-
-def _short(raw: str) -> str:
-    """The raw text as quoted in a notice: printable characters only, at most 30 of them."""
-    text = "".join(ch for ch in raw if ch.isprintable())
+def quote(raw: str) -> str:
+    """Text from outside as a notice quotes it: printable characters only (no bidi overrides,
+    zero-width marks or controls), at most 30 of them. Escape it for Markdown where it is shown."""
+    text = "".join(islice((ch for ch in raw[:MAX_RAW_CHARS].strip() if ch.isprintable()), 31))
     return text if len(text) <= 30 else text[:29] + "…"
 
 
@@ -55,6 +54,16 @@ def _format_float(value: float) -> str:
 class Param:
     name: str
     default: Any
+
+    def read(self, raw: str) -> tuple[Any, str | None]:
+        """``parse`` for text from outside (a link, a text box): the one entry point. Only the
+        first ``MAX_RAW_CHARS`` characters are looked at; a cut value says so ("too_long")
+        unless parsing found something worse."""
+        text = raw.strip()
+        value, reason = self.parse(text[:MAX_RAW_CHARS].strip())
+        if reason is None and len(text) > MAX_RAW_CHARS:
+            reason = "too_long"
+        return value, reason
 
     def parse(self, raw: str) -> tuple[Any, str | None]:
         """The value for ``raw`` and, when it was not usable as given, the notice reason."""
@@ -215,11 +224,11 @@ class Spec:
             if param.name not in query:
                 values[param.name] = param.default
                 continue
-            raw = _clean_raw(query[param.name])
-            value, reason = param.parse(raw)
+            raw = query[param.name]
+            value, reason = param.read(raw)
             values[param.name] = value
             if reason is not None:
-                notices.append(Notice(param.name, _short(raw), reason, param.format(value)))
+                notices.append(Notice(param.name, quote(raw), reason, param.format(value)))
         return values, notices
 
     def encode(self, values: Mapping[str, Any]) -> dict[str, str]:

@@ -11,7 +11,7 @@ from lib.urlspec import MAX_RAW_CHARS, Bool, Choice, Float, Int, IntList, Spec
 from lib.view import charts, panels
 from lib.view.frame import require_navigation
 from lib.view.text import md_escape
-from lib.view.url_state import PageState
+from lib.view.url_state import PageState, quoted
 
 require_navigation()
 
@@ -182,7 +182,7 @@ def fix_typed(key: str, param: str, raw: str, used: str, reason: str | None) -> 
             t(
                 "embedding.typed_fix",
                 param=param,
-                raw=md_escape(raw[:30]),
+                raw=quoted(raw),
                 reason=t(f"notice.{reason}"),
                 used=md_escape(used),
             ),
@@ -229,7 +229,7 @@ def lesson_body() -> None:
     # The indices: typed as a comma list, or taken from a sentence through the vocabulary.
     text_key = state.seeded("text")
     typed = st.session_state[text_key]
-    text, reason = SPEC["text"].parse(typed)
+    text, reason = SPEC["text"].read(typed)
     if text != typed:
         fix_typed(text_key, "text", typed, text, reason)
     ids_param = SPEC["ids"]
@@ -239,7 +239,7 @@ def lesson_body() -> None:
         st.session_state[ids_key] = ids_param.format(ids)
     else:
         typed = st.session_state[ids_key]
-        parsed, reason = ids_param.parse(typed)
+        parsed, reason = ids_param.read(typed)
         ids = lesson.clamp_ids(parsed, num)
         if ids != parsed:
             reason = reason or "ids_past_table"

@@ -35,7 +35,7 @@ url = state.url_values
 
 
 if url["tokens"] and max(url["tokens"]) >= url["input"]:
-    if "input" in st.query_params:
+    if "input" in state.in_link:
         clamped = tuple(min(tok, url["input"] - 1) for tok in url["tokens"])
         state.fix("tokens", clamped, "rnn_token_outside")
     else:  # no input size in the link: the vocabulary is just big enough for the tokens
@@ -62,7 +62,7 @@ def tokens_control(input_size: int, enabled: bool) -> tuple[int, ...]:
     rules, ids clamped to the vocabulary (input size). Empty means 0, 1, ..., input - 1."""
     key = state.seed("tokens", SPEC["tokens"].format(url["tokens"]))
     text = st.session_state[key]
-    tokens, reason = SPEC["tokens"].parse(text) if text.strip() else ((), None)
+    tokens, reason = SPEC["tokens"].read(text) if text.strip() else ((), None)
     clamped = tuple(min(tok, input_size - 1) for tok in tokens)
     tidy = SPEC["tokens"].format(clamped)
     if tidy != text.strip() or reason:

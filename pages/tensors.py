@@ -9,7 +9,7 @@ from lib.urlspec import Choice, Int, IntList, Spec
 from lib.view import charts, panels
 from lib.view.frame import require_navigation
 from lib.view.text import md_escape
-from lib.view.url_state import PageState
+from lib.view.url_state import PageState, quoted
 
 require_navigation()
 
@@ -387,7 +387,7 @@ def lesson_body() -> None:
         value=SPEC["shape"].format(state.url_values["shape"]),
         help=t("tensors.shape_help", cap=N_MAX),
     )
-    shape, reason = SPEC["shape"].parse(shape_text or "")
+    shape, reason = SPEC["shape"].read(shape_text or "")
     if reason is None and lesson.numel(shape) > N_MAX:
         reason = "tensor_too_big"
     if reason is not None:
@@ -402,7 +402,7 @@ def lesson_body() -> None:
         value=SPEC["view"].format(state.url_values["view"]),
         help=t("tensors.view_help"),
     )
-    target, reason = SPEC["view"].parse(view_text or "")
+    target, reason = SPEC["view"].read(view_text or "")
     view_error = lesson.resolve_view(n, target)[1] if reason is None else None
     if reason is not None or view_error is not None:
         typed_fallback("view", view_text, reason or "tensor_view_invalid", "-1")
@@ -492,7 +492,7 @@ def typed_fallback(param: str, raw: str, reason: str, used: str) -> None:
         t(
             "tensors.typed_fallback",
             param=param,
-            raw=md_escape(raw or ""),
+            raw=quoted(raw or ""),
             reason=t(f"notice.{reason}"),
             used=md_escape(used),
         ),

@@ -345,3 +345,35 @@ def test_int_list_parses_clamps_and_drops():
     assert shape.parse("x") == ((2, 3, 4), "too_short")
     assert shape.parse("inf") == ((12,), "out_of_range")
     assert shape.format((4, -1)) == "4,-1"
+
+
+# --- read: the one entry point for text from outside (links and text boxes) --------------------
+
+
+def test_read_is_parse_for_values_within_the_cap():
+    for param, raw in ((FLOAT, " 2.5 "), (FLOATS, "1,2,3"), (CHOICE, "sum"), (BOOL, "0")):
+        assert param.read(raw) == param.parse(raw.strip())
+
+
+def test_read_looks_at_max_raw_chars_only_and_says_when_it_cut():
+    # A text box's max_chars is enforced by the browser only: a client can send a megabyte.
+    fits = "1," * (MAX_RAW_CHARS // 2 - 1) + "1"  # 399 characters: 200 ones
+    assert FloatList("x", (), 0, 1, 1, 1000).read(fits) == ((1.0,) * 200, None)
+    cut = fits + ",1" * 500_000
+    assert FloatList("x", (), 0, 1, 1, 1000).read(cut) == ((1.0,) * 200, "too_long")
+    # Cut in the middle of a word: the choice is what the first MAX_RAW_CHARS say, noticed.
+    assert CHOICE.read("sum" + " " * MAX_RAW_CHARS + "x") == ("sum", "too_long")
+    assert CHOICE.read("sum" + " " * 1000) == ("sum", None)  # only trailing space: nothing cut
+
+
+def test_read_keeps_a_worse_reason_than_the_cut():
+    assert FLOATS.read("1," * 100_000) == ((1.0,) * FLOATS.max_len, "too_long")
+    assert INT.read("x" * 100_000) == (INT.default, "not_an_integer")
+
+
+def test_quote_is_short_printable_and_only_looks_at_the_cap():
+    from lib.urlspec import quote
+
+    assert quote("  <b>\u202ehi\u200b\x00 ") == "<b>hi"  # bidi, zero-width, controls dropped
+    assert quote("x" * 100_000) == "x" * 29 + "…"
+    assert quote("\x00" * MAX_RAW_CHARS + "late") == ""  # past the cap: never looked at

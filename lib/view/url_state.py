@@ -19,7 +19,7 @@ import streamlit as st
 
 from lib.i18n import language, t
 from lib.lessons._rng import SEED_RANGE
-from lib.urlspec import Notice, Spec
+from lib.urlspec import Notice, Spec, quote
 from lib.view.classroom import share_panel
 from lib.view.frame import url_flag
 from lib.view.text import md_escape
@@ -37,12 +37,14 @@ class PageState:
     def __init__(self, page: str, spec: Spec):
         self.page = page
         self.spec = spec
-        values, notices = spec.parse(_raw_query())
+        query = _raw_query()
+        values, notices = spec.parse(query)
         self.url_values = values
+        self.in_link = {name for name in query if name in values}  # parameters the link sets
         # Only notices about values that actually seeded a control are worth showing.
         self.notices = [n for n in notices if self.key(n.param) not in st.session_state]
         self.locked = url_flag("lock")
-        hide = {name.strip() for name in str(st.query_params.get("hide", "")).split(",")}
+        hide = {name.strip() for name in query.get("hide", "").split(",")}
         self.hidden = hide & {p.name for p in spec.params}
         self.synced: dict[str, str] = {}
         drawn_in = self.key("_language")
@@ -57,7 +59,7 @@ class PageState:
         the last step), the notice keeps quoting the link's own text and names the final value.
         """
         param = self.spec[name]
-        if name in st.query_params and self.key(name) not in st.session_state:
+        if name in self.in_link and self.key(name) not in st.session_state:
             earlier = next((n for n in self.notices if n.param == name), None)
             raw = earlier.raw if earlier else param.format(self.url_values[name])
             notice = Notice(name, raw, reason, param.format(value))
@@ -135,6 +137,11 @@ class PageState:
                 st.query_params[name] = text
         link_params = {name: text for name, text in self.synced.items() if text}
         share_panel(self.page, [p.name for p in self.spec.params], link_params)
+
+
+def quoted(raw: str) -> str:
+    """Text someone typed or linked, as every notice quotes it: short, printable, escaped."""
+    return md_escape(quote(raw))
 
 
 def notice_text(notice: Notice) -> str:
