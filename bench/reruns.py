@@ -11,9 +11,11 @@ per process. So the reruns measured here share one cache, as a server's do.
 
 from __future__ import annotations
 
+import logging
 import statistics
 import time
 
+import streamlit.runtime.scriptrunner_utils.script_run_context  # noqa: F401  (its logger, below)
 import streamlit.testing.v1.app_test as app_test
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest
@@ -21,6 +23,8 @@ from streamlit.testing.v1 import AppTest
 from bench.server import BARE, ROOT
 from tests.pages.apptest import open_page
 
+# AppTest's own thread warns "missing ScriptRunContext" on every run: noise in a table.
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
 _SHARED_CACHE = ScriptCache()
 app_test.ScriptCache = lambda: _SHARED_CACHE  # one compile per script, as in the server
 
