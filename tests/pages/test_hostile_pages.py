@@ -258,3 +258,85 @@ def test_typed_text_is_read_like_a_link(page):
         for text in TYPED:
             at.text_input(key=key).set_value(text).run()
             assert_safe(at)
+
+
+# --- caps on everything that scales the work -----------------------------------------------
+
+MANY = 10_000
+
+
+def ones(n: int, value: str = "1") -> str:
+    return ",".join([value] * n)
+
+
+def layers_within_range(layers) -> bool:
+    from lib.lessons.sequential import KINDS, MAX_LAYERS
+
+    return len(layers) <= MAX_LAYERS and all(
+        spec.lo <= value <= spec.hi
+        for layer in layers
+        for value, spec in zip(layer.args, KINDS[layer.kind].args, strict=True)
+    )
+
+
+# page, a link asking for too much, the lesson function that does the work, and what its
+# arguments must satisfy (the caps, written out here from the README's table).
+CAPPED = [
+    ("tensors", {"shape": "48,48,48,48", "view": ones(MANY), "at": "1e9"}, "inspect",
+     lambda a: math.prod(a["shape"]) <= 48 and len(a["target"]) <= 4 and a["at"] < 48),
+    ("activations", {"fn": ones(MANY, "relu,tanh,gelu"), "lo": "-1e308", "hi": "1e308"},
+     "curves", lambda a: len(a["names"]) <= 8 and -20 <= a["lo"] < a["hi"] <= 20),
+    ("sgd", {"steps": "1e9", "show": "inf"}, "run", lambda a: 1 <= a["s"].steps <= 200),
+    ("sgd", {"steps": "-1e9"}, "run", lambda a: a["s"].steps == 1),
+    ("linear", {"in": "1e9", "out": "1e308", "x": ones(MANY, "1e308")}, "forward",
+     lambda a: a["n_in"] <= 8 and a["n_out"] <= 8 and len(a["x"]) == a["n_in"]
+     and all(abs(v) <= 3 for v in a["x"])),
+    ("dropout", {"p": "1e308", "seed": "1e308"}, "draw",
+     lambda a: 0 <= a["p"] <= 1 and 0 <= a["seed"] <= 2**31 - 1),
+    ("embedding", {"num": "1e9", "dim": "1e9", "ids": ones(MANY, "19")}, "compute",
+     lambda a: a["setup"].num <= 20 and a["setup"].dim <= 8 and len(a["setup"].ids) <= 12),
+    ("embedding", {"text": " ".join(["the cat"] * MANY)}, "compute",
+     lambda a: len(a["setup"].ids) <= 12),
+    ("sequential", {"size": "1e9", "batch": "1e9", "channels": "1e9",
+                    "layers": ones(MANY, "linear:1e9:1e9")}, "run",
+     lambda a: a["size"] <= 64 and a["batch"] <= 8 and a["channels"] <= 8
+     and layers_within_range(a["layers"])),
+    ("sequential", {"layers": ones(MANY, "conv:1e308:1e308:0:1e9,pool:1e9")}, "run",
+     lambda a: layers_within_range(a["layers"])),
+    ("cross_entropy", {"logits": ones(MANY, "1e308"), "weight": ones(MANY, "1e308")},
+     "compute", lambda a: 2 <= len(a["setup"].logits) <= 10
+     and all(abs(v) <= 10 for v in a["setup"].logits)
+     and (a["setup"].weight is None or len(a["setup"].weight) == len(a["setup"].logits))),
+    ("rnn", {"steps": "1e9", "hidden": "1e9", "input": "1e9", "batch": "1e9",
+             "kind": "onehot", "tokens": ones(MANY, "7")}, "run",
+     lambda a: a["setup"].steps <= 40 and a["setup"].hidden <= 16 and a["setup"].input_size <= 8
+     and a["setup"].batch <= 4 and len(a["setup"].tokens) <= 40),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("page", "link", "function", "within_caps"),
+    CAPPED,
+    ids=[f"{page}-{'-'.join(link)}" for page, link, *_ in CAPPED],
+)
+def test_caps_hold_whatever_the_link_asks(monkeypatch, page, link, function, within_caps):
+    """The page says it replaced the value, and the lesson function never sees more than
+    its cap."""
+    import importlib
+    import inspect
+
+    module = importlib.import_module(f"lib.lessons.{page}")
+    real = getattr(module, function)
+    calls = []
+
+    def spy(*args, **kwargs):
+        calls.append(inspect.signature(real).bind(*args, **kwargs).arguments)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, function, spy)
+    at = open_page(page, **link)
+    assert_safe(at)
+    assert at.warning, "a notice says the link asked for too much"
+    assert calls, f"the page calls lesson.{function}"
+    for arguments in calls:
+        assert within_caps(arguments), arguments
