@@ -26,6 +26,24 @@ HIGHLIGHT, MUTED, INK = "#D55E00", "#0072B2", "#1F2933"
 LINE_COLOURS = [*OKABE_ITO[:6], "#000000", "#B59F00"]
 
 
+# Colour is never the only cue: each series also gets its own dash pattern (lines) and point
+# shape (marks, legend), in the same order as the colours.
+LINE_DASHES = [
+    [1, 0],
+    [7, 3],
+    [2, 2],
+    [8, 3, 2, 3],
+    [12, 4],
+    [4, 4, 1, 4],
+    [1, 4],
+    [6, 2, 2, 2, 2, 2],
+]
+POINT_SHAPES = [
+    "circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-left",
+    "triangle-right",
+]  # fmt: skip
+
+
 def palette(names) -> dict[str, str]:
     """A fixed colour per series name, so a series keeps its colour whichever others are shown."""
     return {name: LINE_COLOURS[i % len(LINE_COLOURS)] for i, name in enumerate(names)}
@@ -72,8 +90,39 @@ def compact(spec: Spec) -> Spec:
     return {**spec, "config": config}
 
 
+def _unnamed_marks_hidden(spec: Spec) -> Spec:
+    """``spec`` with ``aria: false`` on the marks a screen reader could not name.
+
+    Vega gives a mark's container role=graphics-symbol and no name unless the mark itself says
+    ``aria: false`` (seen in the DOM here): an empty layer (nothing to draw) and every mark of a
+    chart with ``config.aria: false`` (which Vega-Lite applies to the items, not the mark) would
+    be read as unnamed images (axe: svg-img-alt). The chart's ``description`` still names it.
+    """
+    layers = spec.get("layer")
+    if not layers:
+        return spec
+    datasets = spec.get("datasets", {})
+    everything = spec.get("config", {}).get("aria") is False
+
+    def silent(layer: dict) -> bool:
+        name = (layer.get("data") or spec.get("data") or {}).get("name")
+        return everything or (name in datasets and len(datasets[name]) == 0)
+
+    def hidden(mark) -> dict:
+        return {**(mark if isinstance(mark, dict) else {"type": mark}), "aria": False}
+
+    return {
+        **spec,
+        "layer": [
+            {**lay, "mark": hidden(lay["mark"])} if "mark" in lay and silent(lay) else lay
+            for lay in layers
+        ],
+    }
+
+
 def show(spec: Spec, key: str, width: str = "stretch") -> None:
     """Draw a spec; ``width="content"`` keeps the spec's own width (true-shape matrices)."""
+    spec = _unnamed_marks_hidden(spec)
     if presenting():
         spec = _enlarged(spec)
     st.vega_lite_chart(spec, key=key, width=width)
@@ -109,19 +158,32 @@ def lines(
         "x": _quantitative(x, x_title, x_domain, **({"type": "log"} if x_log else {})),
         "y": _quantitative(y, y_title, y_domain, clamp=True),
     }
+    point_encoding = encoding
     if color is not None:
-        encoding["color"] = {
-            "field": color,
-            "type": "nominal",
-            "title": None,
-            "legend": {"orient": "bottom", "columns": 4},
-        }
-        if palette is not None:
-            present = [name for name in palette if name in set(data[color])]
-            encoding["color"]["scale"] = {
-                "domain": present,
-                "range": [palette[name] for name in present],
+        # Each series pinned to its colour, dash and shape by its place in ``palette`` (else
+        # by order of appearance); the legend shows colour and dash together.
+        names = list(palette) if palette is not None else list(dict.fromkeys(data[color]))
+        shown = set(data[color])
+        present = [(i, name) for i, name in enumerate(names) if name in shown]
+
+        def channel(values: list, legend: dict | None) -> dict:
+            return {
+                "field": color,
+                "type": "nominal",
+                "title": None,
+                "legend": legend,
+                "scale": {
+                    "domain": [name for _, name in present],
+                    "range": [values[i % len(values)] for i, _ in present],
+                },
             }
+
+        legend = {"orient": "bottom", "columns": 4, "symbolStrokeWidth": 2.5, "symbolSize": 400}
+        colours = [palette[name] for name in names] if palette is not None else LINE_COLOURS
+        encoding["color"] = channel(colours, legend)
+        encoding["strokeDash"] = channel(LINE_DASHES, legend)
+        point_encoding = {**encoding, "shape": channel(POINT_SHAPES, None)}
+        del point_encoding["strokeDash"]
     layers = [{"mark": {"type": "line", "strokeWidth": 2.5, "clip": True}, "encoding": encoding}]
     datasets = {"lines": data}
     if marks is not None and len(marks):
@@ -135,7 +197,7 @@ def lines(
             {
                 "data": {"name": "marks"},
                 "mark": {"type": "point", "size": 90, "filled": True, "opacity": 1, "clip": True},
-                "encoding": encoding,
+                "encoding": point_encoding,
             },
         ]
     return {
@@ -216,7 +278,8 @@ def bars(
     height: int = 260,
 ) -> Spec:
     """Bars with one category highlighted (boolean column ``highlight``) and values written
-    above positive bars and below negative ones."""
+    above positive bars and below negative ones. The highlight is not colour alone: its bar
+    is outlined and its value written in bold."""
     position = {
         "x": {"field": x, "type": "ordinal", "title": x_title, "axis": {"labelAngle": 0}},
         "y": _quantitative(y, y_title, y_domain, clamp=True),
@@ -226,17 +289,28 @@ def bars(
         {
             "transform": [{"filter": f"datum['{y}'] {op} 0"}],
             "mark": {"type": "text", "dy": dy, "fontSize": size},
-            "encoding": {**position, "text": {"field": label or y, "type": "nominal"}},
+            "encoding": {
+                **position,
+                "text": {"field": label or y, "type": "nominal"},
+                "fontWeight": {
+                    "condition": {"test": f"datum['{highlight}']", "value": "bold"},
+                    "value": "normal",
+                },
+            },
         }
         for op, dy in ((">=", -7), ("<", 9))
     ]
     bar = {
-        "mark": {"type": "bar"},
+        "mark": {"type": "bar", "stroke": INK},
         "encoding": {
             **position,
             "color": {
                 "condition": {"test": f"datum['{highlight}']", "value": HIGHLIGHT},
                 "value": MUTED,
+            },
+            "strokeWidth": {
+                "condition": {"test": f"datum['{highlight}']", "value": 2.5},
+                "value": 0,
             },
         },
     }
@@ -404,27 +478,33 @@ def scrub_lines(
         for lay in spec["layer"]
     ]  # fmt: skip
     right = corner == "right"
-    layers.append(
+    text = {
+        "type": "text",
+        "align": "right" if right else "left",
+        "baseline": "top",
+        "lineBreak": "\n",
+        "fontSize": 12,
+        "dx": -6 if right else 6,
+        "dy": 6,
+    }
+    readout_layer = {
+        "data": {"name": "readout"},
+        "transform": [at_scrub],
+        "encoding": {
+            "x": {"value": "width" if right else 0},
+            "y": {"value": 0},
+            "text": {"field": "text", "type": "nominal"},
+        },
+    }
+    layers += [
+        # A white halo under the text keeps it readable where the rule or a curve crosses it;
+        # a screen reader reads the text once (the halo is aria: false).
         {
-            "data": {"name": "readout"},
-            "transform": [at_scrub],
-            "mark": {
-                "type": "text",
-                "align": "right" if right else "left",
-                "baseline": "top",
-                "lineBreak": "\n",
-                "fontSize": 12,
-                "color": INK,
-                "dx": -6 if right else 6,
-                "dy": 6,
-            },
-            "encoding": {
-                "x": {"value": "width" if right else 0},
-                "y": {"value": 0},
-                "text": {"field": "text", "type": "nominal"},
-            },
-        }
-    )
+            **readout_layer,
+            "mark": {**text, "color": "white", "stroke": "white", "strokeWidth": 4, "aria": False},
+        },
+        {**readout_layer, "mark": {**text, "color": INK}},
+    ]
     datasets = {"lines": grid, "readout": readout}
     return {
         **spec,
