@@ -48,11 +48,11 @@ def tex_name(name: str) -> str:
 def scrub_chart(names, lo: float, hi: float, beta: float, threshold: float, x: float) -> None:
     """f(x) at every probe point the x slider can take, scrubbed in the browser (no rerun)."""
     grid = lesson.scrub_grid(names, lo, hi, beta, threshold, step=X_STEP)
+    row = t("activations.scrub_row")  # the template, formatted below (one lookup, not 400)
     lines: dict[float, list[str]] = {}
-    for fn, at, y, dy in zip(grid["fn"], grid["x"], grid["y"], grid["dy"], strict=True):
-        lines.setdefault(at, [f"x = {num(at)}"]).append(
-            t("activations.scrub_row", fn=fn, y=num(y), dy=num(dy))
-        )
+    columns = (grid[c].tolist() for c in ("fn", "x", "y", "dy"))
+    for fn, at, y, dy in zip(*columns, strict=True):
+        lines.setdefault(at, [f"x = {num(at)}"]).append(row.format(fn=fn, y=num(y), dy=num(dy)))
     readout = pd.DataFrame({"x": list(lines), "text": ["\n".join(v) for v in lines.values()]})
     st.markdown(f"**{t('activations.scrub_title')}**")
     charts.show(

@@ -58,16 +58,13 @@ def scrub_chart(setup: lesson.Setup) -> None:
     PyTorch computed each row once; the chart's own range input picks one with no rerun."""
     target = setup.target
     grid = lesson.scrub_grid(setup)
+    readout_text = t("cross_entropy.scrub_readout")  # the template, formatted per row below
     readout = pd.DataFrame(
         {
             "z": grid["z"],
             "text": [
-                t(
-                    "cross_entropy.scrub_readout",
-                    target=target,
-                    **{name: num(value) for name, value in row._asdict().items()},
-                )
-                for row in grid.itertuples(index=False)
+                readout_text.format(target=target, z=num(z), loss=num(loss), p=num(p), grad=num(g))
+                for z, loss, p, g in grid[["z", "loss", "p", "grad"]].itertuples(index=False)
             ],
         }
     )

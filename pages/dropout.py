@@ -48,12 +48,12 @@ def scrub_chart(p: float, seed: int, train: bool, input_sum: float) -> None:
     def factor(value: float) -> str:
         return ("—" if value != value else num(value)) if train else "1 (eval)"  # nan at p = 1
 
+    readout_text = t("dropout.scrub_readout")  # the template, formatted per row below
     readout = pd.DataFrame(
         {
             "p": grid["p"],
             "text": [
-                t(
-                    "dropout.scrub_readout",
+                readout_text.format(
                     p=num(row.p),
                     kept=row.kept,
                     total=total,

@@ -98,11 +98,15 @@ def scrub_grid(
     """Long table fn, x, y, dy: each function's value and autograd slope at every probe point
     the x slider can take on [lo, hi], computed once so the page's chart can scrub through them."""
     xs = torch.tensor(slider_grid(lo, hi, step))
-    frames = []
-    for name in names:
-        y, dy = value_and_slope(name, xs, beta, threshold)
-        frames.append(pd.DataFrame({"fn": name, "x": xs.numpy(), "y": y.numpy(), "dy": dy.numpy()}))
-    return pd.concat(frames, ignore_index=True)
+    values, slopes = zip(*(value_and_slope(n, xs, beta, threshold) for n in names), strict=True)
+    return pd.DataFrame(  # built once, not per function and concatenated: it is rebuilt per rerun
+        {
+            "fn": [name for name in names for _ in range(len(xs))],
+            "x": xs.repeat(len(names)).numpy(),
+            "y": torch.cat(values).numpy(),
+            "dy": torch.cat(slopes).numpy(),
+        }
+    )
 
 
 @dataclass(frozen=True)

@@ -111,8 +111,11 @@ def test_scrub_chart_in_presenter_mode_keeps_its_input_and_grows_its_text():
     spec, param, datasets = the_scrub_chart(open_page("cross_entropy", present="1"))
     assert param["bind"]["input"] == "range"
     same_rows(datasets["lines"], plain["lines"])
-    (readout,) = [layer for layer in spec["layer"] if layer.get("data") == {"name": "readout"}]
-    assert readout["mark"]["fontSize"] > 12
+    halo, text = [
+        layer["mark"] for layer in spec["layer"] if layer.get("data") == {"name": "readout"}
+    ]
+    assert text["fontSize"] == halo["fontSize"] > 12  # and the halo grows with it
+    assert halo["aria"] is False and halo["strokeWidth"] > 4
 
 
 @pytest.mark.parametrize(
