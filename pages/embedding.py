@@ -125,7 +125,13 @@ def table_heatmap(
             {
                 # One outline per picked row, across the whole width.
                 "transform": [{"filter": "datum.picked && datum.col == 0"}],
-                "mark": {"type": "rect", "fill": None, "stroke": HIGHLIGHT, "strokeWidth": 2.5},
+                "mark": {
+                    "type": "rect",
+                    "fill": None,
+                    "stroke": HIGHLIGHT,
+                    "strokeWidth": 2.5,
+                    "aria": False,  # often empty, and nothing a screen reader could name
+                },
                 "encoding": {
                     "y": position["y"],
                     "x": {"value": 0},
