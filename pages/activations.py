@@ -183,7 +183,8 @@ def lesson_body() -> None:
     st.caption(t("activations.vanished_caption", limit=lesson.VANISH))
 
     rows = (
-        rf"\mathrm{{{tex_name(p.fn)}}}(x) &= {lesson.FORMULAS[p.fn]} = {num(p.value)},"
+        rf"\mathrm{{{tex_name(p.fn)}}}(x) &= {lesson.formula_at(p.fn, x, beta, threshold)}"
+        rf" = {num(p.value)},"
         rf" & f'(x) &= {num(p.slope)}"
         for p in probes
     )

@@ -196,6 +196,8 @@ def lesson_body() -> None:
     metrics[2].metric("-log softmax[target]", num(-math.log(result.probs[target])))
     if result.ignored:
         st.info(t("cross_entropy.ignored", reduction=reduction))
+    elif lesson.mean_over_zero_weight(setup):
+        st.info(t("cross_entropy.zero_weight_nan", target=target))
 
     classes = [str(i) for i in range(n)]
     is_target = [i == target for i in range(n)]
@@ -252,7 +254,10 @@ def lesson_body() -> None:
             key="cross_entropy.grad",
         )
     st.markdown(f"`softmax = {vector(result.probs)}`  \n`grad = {vector(result.grad)}`")
-    st.caption(t("cross_entropy.target_colour"))
+    if lesson.grad_is_softmax_minus_onehot(setup):
+        st.caption(t("cross_entropy.target_colour"))
+    else:
+        st.caption(t("cross_entropy.target_colour_general", grad_t=num(result.grad[target])))
 
     if not (state.locked or "logits" in state.hidden):  # a teacher's lock or hide covers it
         scrub_chart(setup)
@@ -293,13 +298,20 @@ def lesson_body() -> None:
     else:
         latex = (
             r"\mathrm{loss} = \frac{(1-\varepsilon)\,w_t\,(-\log p_t) + "
-            r"\frac{\varepsilon}{C}\sum_j w_j\,(-\log p_j)}{w_t\ \text{(mean only)}}"
+            r"\frac{\varepsilon}{C}\sum_j w_j\,(-\log p_j)}"
+            rf"{{w_t\ \text{{{t('cross_entropy.mean_only')}}}}}"
             rf"\qquad \varepsilon = {num(smoothing)},\ C = {n},\ t = {target}"
             rf"\\ \mathrm{{loss}} = {num(result.loss)},\quad"
             rf"\frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {column(result.grad)}"
         )
     latex = r"\begin{gathered}" + latex + r"\end{gathered}"
-    panels.formula(latex, caption=t("cross_entropy.formula_caption"))
+    weight_note = (
+        t("cross_entropy.weight_cancels")
+        if smoothing == 0
+        else t("cross_entropy.weight_counts_with_smoothing")
+    )
+    caption = f"{t('cross_entropy.formula_caption')} {weight_note}"
+    panels.formula(latex, caption=caption)
     panels.code_panel(lesson.snippet(setup))
     panels.notes_box("cross_entropy")
 

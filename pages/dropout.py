@@ -125,7 +125,10 @@ def lesson_body() -> None:
     factor_text = "—" if factor is None else num(factor)
 
     metrics = st.columns(4)
-    metrics[0].metric("kept", f"{result.kept_count} of {result.output.numel()}")
+    metrics[0].metric(
+        t("dropout.m_kept"),
+        t("dropout.kept_of", kept=result.kept_count, total=result.output.numel()),
+    )
     metrics[1].metric("sum(y)", num(result.output.sum().item()))
     metrics[2].metric("y[0, 0]", num(result.output[0, 0].item()))
     metrics[3].metric(
@@ -194,7 +197,9 @@ def lesson_body() -> None:
     x00, y00 = result.input[0, 0].item(), result.output[0, 0].item()
     kept00 = int(result.kept[0, 0])
     if not train:
-        line = rf"\text{{eval: }} y = x,\quad y_{{0,0}} = x_{{0,0}} = {num(x00)}"
+        line = (
+            rf"\text{{{t('dropout.eval_label')}}}\ y = x,\quad y_{{0,0}} = x_{{0,0}} = {num(x00)}"
+        )
     elif factor is None:
         line = r"p = 1:\ \text{every unit is dropped},\ y = 0"
     else:
@@ -230,8 +235,26 @@ def lesson_body() -> None:
             question=t("dropout.check_zeroed_question", p=num(p), mode=mode),
             options=["0", "32", "64"],
             answers={str(dropped)},
-            explanation=t("dropout.check_zeroed_explanation", dropped=dropped),
+            explanation=zeroed_explanation(p, seed, train, dropped),
         )
+
+
+def zeroed_explanation(p: float, seed: int, train: bool, dropped: int) -> str:
+    """Why this call zeroed what it did: eval is the identity, p = 1 drops all, and a p below 1
+    can still drop all 64 by chance (e.g. p = 0.95, seed = 1)."""
+    if not train:
+        return t("dropout.check_zeroed_eval", dropped=dropped)
+    if p >= 1.0:
+        return t("dropout.check_zeroed_p1", dropped=dropped)
+    chance = lesson.all_dropped_chance(p)
+    return t(
+        "dropout.check_zeroed_chance",
+        dropped=dropped,
+        p=num(p),
+        seed=seed,
+        n=lesson.SIZE * lesson.SIZE,
+        chance=f"{chance:.2%}",
+    )
 
 
 lesson_body()

@@ -354,11 +354,15 @@ def lesson_body() -> None:
     grad_sum = "None" if result.grad is None else fmt(result.grad.sum().item())
 
     metrics = st.columns(5)
-    metrics[0].metric("parameters", str(result.parameters), help=t("embedding.params_help"))
+    metrics[0].metric(
+        t("labels.parameters"), str(result.parameters), help=t("embedding.params_help")
+    )
     metrics[1].metric("output.shape", str(tuple(result.output.shape)))
     metrics[2].metric("output.sum()", fmt(result.output.sum().item()))
     metrics[3].metric("weight.grad.sum()", grad_sum, help=t("embedding.grad_sum_help"))
-    metrics[4].metric("rows renormalised", str(len(renormed)), help=t("embedding.renorm_help"))
+    metrics[4].metric(
+        t("embedding.m_renormalised"), str(len(renormed)), help=t("embedding.renorm_help")
+    )
     st.caption(
         t("embedding.params_caption", num=num, dim=dim, count=result.parameters),
     )
@@ -549,7 +553,8 @@ def lesson_body() -> None:
                 rf"{fmt(result.norms_after[r])}"
             )
     latex += (
-        rf"\\ \text{{parameters}} = \mathrm{{num}} \times \mathrm{{dim}} = {num} \times {dim}"
+        rf"\\ \text{{{t('labels.parameters')}}} = \mathrm{{num}} \times \mathrm{{dim}}"
+        rf" = {num} \times {dim}"
         rf" = {result.parameters}"
     )
     panels.formula(

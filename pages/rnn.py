@@ -281,7 +281,7 @@ def lesson_body() -> None:
     lstm = cell == "lstm"
 
     metrics = st.columns(4)
-    metrics[0].metric("parameters", str(run.param_count), help=t("rnn.parameters_help"))
+    metrics[0].metric(t("labels.parameters"), str(run.param_count), help=t("rnn.parameters_help"))
     metrics[1].metric("output.shape", lesson.shape_text(run.raw_output_shape))
     metrics[2].metric("h_n.shape", lesson.shape_text(tuple(run.h_n.shape)))
     if lstm:

@@ -33,6 +33,12 @@ METRICS = (
     "element's storage index",
     "x changed",
 )
+# Labels in plain words are translated on screen; code-like ones read the same in any language.
+PLAIN_LABELS = {
+    "reshape copied": "tensors.label_copied",
+    "element's storage index": "tensors.label_storage_index",
+    "x changed": "tensors.label_changed",
+}
 UNIT_PX = 24  # height of one cell row in the pictures
 HEADER = 0.9  # room above a block for its label, in cell rows
 
@@ -525,7 +531,11 @@ def show_inspection(ins) -> None:
     # Two rows of three: a 4-D stride such as (36, 12, 4, 1) needs the width.
     for row in (METRICS[:3], METRICS[3:]):
         for box, label in zip(st.columns(3), row, strict=True):
-            box.metric(label, values[label], help=helps[label])
+            box.metric(
+                t(PLAIN_LABELS[label]) if label in PLAIN_LABELS else label,
+                values[label],
+                help=helps[label],
+            )
 
     x_cells = set(write.x_cells)
     n = len(ins.x.values)
@@ -565,7 +575,11 @@ def show_inspection(ins) -> None:
             charts.show(
                 tensor_chart(ins.t, list(ins.t.positions), t_written, "t", units), key="tensors.t"
             )
-            st.caption(t("tensors.t_caption", walk=", ".join(map(str, ins.t.positions[:10]))))
+            walk = ", ".join(map(str, ins.t.positions[:10]))
+            if len(ins.t.positions) > 10:
+                walk += ", …"
+            jumps = "t_caption_contiguous" if ins.t.is_contiguous else "t_caption"
+            st.caption(t(f"tensors.{jumps}", walk=walk))
     with right:
         target = lesson.shape_code(ins.target)
         if ins.v is not None:
@@ -661,12 +675,12 @@ def formula(ins) -> str:
     terms = " + ".join(f"{i}\\cdot {s}" for i, s in zip(write.index, w.stride, strict=True))
     symbols = " + ".join(f"i_{k} s_{k}" for k in range(len(w.stride)))
     element = rf"\texttt{{{write.through}{index_text(write.index)}}}"
-    storage = r"\text{storage}"
+    storage = rf"\text{{{t('tensors.storage_word')}}}"
     lines += [
         rf"{element} \to {storage}[\,o + {symbols}\,]",
         rf"= {storage}[\,{w.storage_offset} + {terms}\,] = {storage}[{write.storage_index}]",
-        rf"\text{{address}} = \texttt{{data\_ptr()}} + {write.storage_index}"
-        rf" \times {w.element_size}\ \text{{bytes}}",
+        rf"\text{{{t('tensors.address_word')}}} = \texttt{{data\_ptr()}} + {write.storage_index}"
+        rf" \times {w.element_size}\ \text{{{t('tensors.bytes_word')}}}",
     ]
     return r"\begin{gathered}" + r" \\ ".join(lines) + r"\end{gathered}"
 

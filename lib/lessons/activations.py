@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from lib.lessons._format import literal
+from lib.lessons._format import literal, num
 from lib.lessons._grid import slider_grid
 
 # Name -> how to build the module. The notes' four first, then the common modern ones.
@@ -62,6 +62,16 @@ VANISH = 0.01
 
 def module(name: str, beta: float = 1.0, threshold: float = 20.0) -> nn.Module:
     return MODULES[name](beta, threshold)
+
+
+def formula_at(name: str, x: float, beta: float = 1.0, threshold: float = 20.0) -> str:
+    """The closed form (LaTeX) of the branch PyTorch evaluates at x. softplus returns x itself
+    where β·x > threshold (computed in float32, as PyTorch does), for numerical stability."""
+    if name == "softplus":
+        beta_x = (torch.tensor([float(x)]) * beta).item()
+        if beta_x > threshold:
+            return rf"x \quad (\beta x = {num(beta_x)} > {num(threshold)})"
+    return FORMULAS[name]
 
 
 def value_and_slope(

@@ -65,6 +65,33 @@ def compute(setup: Setup) -> Result:
     )
 
 
+def target_weight(setup: Setup) -> float:
+    return 1.0 if setup.weight is None else setup.weight[setup.target]
+
+
+def grad_is_softmax_minus_onehot(setup: Setup) -> bool:
+    """Whether d loss/dz is exactly softmax(z) − onehot(t) for this setup: no label smoothing
+    (it moves ε/C of the target onto every class), no double softmax, the target not ignored,
+    and its weight 1 or divided out again by reduction='mean' (a zero weight gives 0/0 there)."""
+    w_t = target_weight(setup)
+    return (
+        setup.label_smoothing == 0
+        and not setup.double_softmax
+        and setup.target != setup.ignore_index
+        and (w_t == 1 or (setup.reduction == "mean" and w_t != 0))
+    )
+
+
+def mean_over_zero_weight(setup: Setup) -> bool:
+    """reduction='mean' divides by the total weight of the batch's targets; with one sample whose
+    class weighs 0 that is a division by 0, and PyTorch returns nan for the loss and gradient."""
+    return (
+        setup.reduction == "mean"
+        and setup.target != setup.ignore_index
+        and target_weight(setup) == 0
+    )
+
+
 LOGIT_STEP = 0.1  # the logit sliders' step
 
 

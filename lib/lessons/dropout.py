@@ -55,6 +55,12 @@ def draw(p: float, seed: int, train: bool = True, inplace: bool = False) -> Drop
     return DropoutDraw(before, y.detach().clone(), y != 0, x)
 
 
+def all_dropped_chance(p: float, size: int = SIZE) -> float:
+    """The chance that training-mode dropout zeroes all size x size elements in one draw: each
+    is dropped independently with probability p, so p ** (size * size)."""
+    return torch.tensor(p, dtype=torch.float64).pow(size * size).item()
+
+
 def running_mean(p: float, seed: int, draws: int = MAX_DRAWS) -> pd.DataFrame:
     """Average of ``draws`` independent training-mode outputs, after each draw: how far it is
     from the input (mean absolute gap over the grid). It shrinks like 1/sqrt(n): E[output] = input.
