@@ -468,7 +468,8 @@ def scrub_lines(
     """
     spec = lines(
         grid, x=x, y=y, color=color, x_title=x_title, y_title=y_title, x_domain=x_domain,
-        y_domain=y_domain, description=description, palette=palette, marks=grid, height=height,
+        y_domain=y_domain, description=description, palette=palette, marks=grid,
+        height=max(height, 200 + 30 * rows),
     )  # fmt: skip
     at_scrub = {"filter": f"abs(datum['{x}'] - {SCRUB}) < {step / 2}"}
     marks = {"name": "marks"}
