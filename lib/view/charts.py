@@ -466,6 +466,9 @@ def scrub_lines(
     ``readout`` row there (columns ``x`` and ``text``, lines split by "\\n", written in the top
     ``corner``), follow it at frame rate. Grid values must be the slider's values (same step).
     """
+    # Room for the readout's lines above the curves, also at presenter size (1.6x), and for
+    # the legend and axis that share the chart's height.
+    rows = int(readout["text"].str.count("\n").max()) + 1 if len(readout) else 0
     spec = lines(
         grid, x=x, y=y, color=color, x_title=x_title, y_title=y_title, x_domain=x_domain,
         y_domain=y_domain, description=description, palette=palette, marks=grid,
