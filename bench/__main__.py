@@ -48,7 +48,7 @@ class Row:
         def fmt(x: float | None, digits: int = 0) -> str:
             return "n/a" if x is None else f"{x:.{digits}f}"
 
-        digits = 1 if self.unit in ("s", "MB") else 0
+        digits = {"s": 1, "MB": 2}.get(self.unit, 0)
         target = ""
         if self.target is not None:
             target = (
