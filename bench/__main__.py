@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shlex
 import traceback
 from dataclasses import dataclass
 
@@ -190,7 +191,7 @@ def rerun_part(args, rows: list[Row]) -> None:
 
 
 def classroom_part(args, rows: list[Row]) -> list[str]:
-    lines = []
+    lines, broken = [], []
     runs = [(server.BARE, "", args.bare_students)] if args.bare_students else []
     runs += [(server.APP, args.class_page, n) for n in args.students]
     for script, page, n in runs:
@@ -204,6 +205,8 @@ def classroom_part(args, rows: list[Row]) -> list[str]:
             f"{result.end_rss_mb:.0f} | {result.first_error} |"
         )
         print(lines[-1], flush=True)
+        if script == server.APP and (result.p95_ms > 300 or result.errors):
+            broken.append(n)
         if script == server.APP and n == 60:
             rows.append(
                 Row(
@@ -218,6 +221,13 @@ def classroom_part(args, rows: list[Row]) -> list[str]:
             )
             if result.errors or result.peak_rss_mb > 1024:
                 rows[-1].note += " MISSED (errors or RSS > 1 GB)"
+    if args.students:
+        lines.append("")
+        lines.append(
+            f"Breaks (p95 > 300 ms or an error) first at {min(broken)} students."
+            if broken
+            else f"Held p95 <= 300 ms with no errors up to {max(args.students)} students."
+        )
     return lines
 
 
@@ -262,7 +272,7 @@ def main(argv=None) -> None:
     report = [f"## {started:%Y-%m-%d %H:%M} UTC", "", f"Machine: {about}.", ""]
     settings = ", ".join(f"{k}={v}" for k, v in args.options.items()) or "the project's config"
     report += [
-        f"App server: {settings}. Run: `python -m bench {' '.join(argv or [])}`".rstrip(),
+        f"App server: {settings}. Run: `python -m bench {shlex.join(argv or [])}`".rstrip(),
         "",
     ]
     if args.note:
