@@ -168,6 +168,14 @@ def test_unescaped_finds_raw_markers_and_accepts_escaped_ones(marker):
     assert not unescaped(f"the link says {md_escape(marker)} here", marker)
 
 
+@pytest.mark.parametrize("text", [":material/home:", "a:material/x_y:b", ":red[x] :material/add:"])
+def test_escaped_text_has_no_material_icon_shortcode(text):
+    """Streamlit's frontend rewrites ``:material/`` in a Markdown source before parsing, so a
+    backslash before the colon does not stop the icon (seen in Chromium: a link's
+    ``:material/home:`` drew a home icon inside a notice)."""
+    assert ":material/" not in md_escape(text)
+
+
 def test_spec_names_reads_each_page_spec():
     assert spec_names("autograd") == ("w", "x", "b")
     assert {"logits", "weight", "target"} <= set(spec_names("cross_entropy"))
