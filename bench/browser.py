@@ -135,7 +135,9 @@ def scrub_latency(browser, url: str, presses: int) -> float | None:
     with no script run; None when the page has no such input."""
     page = open_and_watch(browser, url)
     try:
-        if page.locator(SCRUB_INPUT).count() == 0:
+        try:  # charts draw after the script has finished: give them time to appear
+            page.locator(SCRUB_INPUT).first.wait_for(state="attached", timeout=15_000)
+        except Exception:  # noqa: BLE001 - no such input on this page
             return None
         times = _presses(page, SCRUB_INPUT, presses, need_run=False)
         return statistics.median(times) if times else None
