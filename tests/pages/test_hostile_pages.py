@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from lib.view.text import md_escape
-from tests.pages.apptest import PAGES, ROOT, open_page
+from tests.pages.apptest import PAGES, ROOT, metrics, open_page
 
 FRAME = ("lang", "present", "lock", "hide")
 
@@ -351,3 +351,15 @@ def test_caps_hold_whatever_the_link_asks(monkeypatch, page, link, function, wit
     assert calls, f"the page calls lesson.{function}"
     for arguments in calls:
         assert within_caps(arguments), arguments
+
+
+def test_hide_takes_repeated_keys_like_every_list():
+    """``hide=w&hide=b`` is ``hide=w,b`` (st.query_params.get alone would keep only ``b``)."""
+    at = open_page("autograd", hide=["w", "b"])
+    assert [s.label for s in at.slider] == ["x"]
+
+
+def test_a_link_value_past_the_cap_is_noticed_even_if_its_start_is_valid():
+    at = open_page("autograd", w="1" + " " * 500 + "x")  # only the first 400 characters count
+    assert metrics(at)["y"] == f"{1 * 1 + 3:.4f}"
+    assert len(at.warning) == 1
