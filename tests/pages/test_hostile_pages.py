@@ -13,7 +13,7 @@ import ast
 import math
 import sys
 from functools import cache
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, urlencode
 
 import pytest
 from hypothesis import given, settings
@@ -93,6 +93,8 @@ def encoded(value: str) -> str:
 
 def open_hostile(page: str, query: dict[str, str | list[str]]) -> AppTest:
     """Like ``open_page``, but reports an exception through ``assert_safe``."""
+    # Streamlit ignores a whole query string past 524,288 characters: the test would test nothing.
+    assert len(urlencode(query, doseq=True)) < 500_000
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.query_params.update(query)
     at.run()
@@ -213,7 +215,7 @@ def test_nasty_links_never_break_a_page_or_reach_the_screen_as_markup(page):
 def test_every_value_in_every_parameter_at_once(page):
     """The worst cases, in all of a page's parameters together."""
     names = spec_names(page)
-    for value in ("<b data-x=1>XSS</b>", ",".join(["1e308"] * 10_000), "nan", "%ED%A0%80"):
+    for value in ("<b data-x=1>XSS</b>", ",".join(["1e308"] * 2_000), "nan", "%ED%A0%80"):
         query = as_query([(name, encoded(value)) for name in (*names, *FRAME)])
         assert_safe(open_hostile(page, query))
 
