@@ -29,22 +29,30 @@ def prepare() -> None:
         if _ready:
             return
         import pandas  # noqa: F401  (imported here so its objects are frozen with torch's)
-        import pyarrow  # noqa: F401  (Streamlit's tables and charts travel as Arrow)
-        import streamlit.emojis  # noqa: F401  (page_icon's emoji check: a large regex, ~0.7 s)
         import torch
-
-        from lib.view.lessons_index import LESSONS
 
         torch.set_num_threads(1)
         # The first optimizer imports torch._dynamo (and sympy with it): ~2 s, once.
         torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-        for lesson in LESSONS:
-            importlib.import_module(f"lib.lessons.{lesson.url_path}")
-        for view in ("charts", "classroom", "panels", "url_state"):
-            importlib.import_module(f"lib.view.{view}")
+        _import_what_pages_use()
         gc.collect()
         gc.freeze()
         _ready = True
+
+
+def _import_what_pages_use() -> None:
+    """Best effort: a module that fails to import here fails again on its own page, visibly,
+    instead of taking every page down with it."""
+    from lib.view.lessons_index import LESSONS
+
+    names = ["pyarrow", "streamlit.emojis"]  # Arrow: every chart; emojis: page_icon's check (0.7 s)
+    names += [f"lib.lessons.{lesson.url_path}" for lesson in LESSONS]
+    names += [f"lib.view.{view}" for view in ("charts", "classroom", "panels", "url_state")]
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001, S112
+            continue
 
 
 @asynccontextmanager
