@@ -65,8 +65,12 @@ def show_qr(container, link: str, width: int) -> None:
 
 
 def share_panel(page: str, names: Sequence[str], page_params: Mapping[str, str]) -> None:
-    """A "Share this state" popover (teacher options, link, QR); in presenter mode, the QR
-    code and link of the student view shown large, ready to scan from the back of the room."""
+    """A "Share this state" expander (teacher options, link, QR); in presenter mode, the QR
+    code and link of the student view shown large, ready to scan from the back of the room.
+
+    An expander, not a popover: a popover's content sits at the end of the page, so the
+    keyboard reached it only after every other control (31 Tabs on the dropout page, measured);
+    an expander's content comes right after its header."""
     base = app_base(st.context.url or "http://localhost:8501", page)
     if presenting():
         link = student_link(base, page, page_params, lang=language())
@@ -75,7 +79,7 @@ def share_panel(page: str, names: Sequence[str], page_params: Mapping[str, str])
         text_col.markdown(f"**{t('share.scan')}**")
         text_col.code(link, language=None, wrap_lines=True)
         return
-    with st.popover(t("share.button"), icon=":material/qr_code_2:"):
+    with st.expander(t("share.button"), icon=":material/qr_code_2:"):
         st.caption(t("share.intro"))
         lock = st.toggle(t("share.lock"), key=f"{page}.share.lock", help=t("share.lock_help"))
         hide = st.multiselect(
@@ -83,6 +87,6 @@ def share_panel(page: str, names: Sequence[str], page_params: Mapping[str, str])
         )
         link = student_link(base, page, page_params, lang=language(), lock=lock, hide=hide)
         st.code(link, language=None, wrap_lines=True)
-        # Popover content runs on every rerun even when closed: draw the code only on request.
+        # Expander content runs on every rerun even when closed: draw the code only on request.
         if st.toggle(t("share.show_qr"), key=f"{page}.share.qr"):
             show_qr(st, link, width=200)
