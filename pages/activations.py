@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from lib.i18n import t
+from lib.i18n import t, template
 from lib.lessons import activations as lesson
 from lib.lessons._format import num
 from lib.urlspec import Bool, ChoiceList, Float, Spec
@@ -48,7 +48,7 @@ def tex_name(name: str) -> str:
 def scrub_chart(names, lo: float, hi: float, beta: float, threshold: float, x: float) -> None:
     """f(x) at every probe point the x slider can take, scrubbed in the browser (no rerun)."""
     grid = lesson.scrub_grid(names, lo, hi, beta, threshold, step=X_STEP)
-    row = t("activations.scrub_row")  # the template, formatted below (one lookup, not 400)
+    row = template("activations.scrub_row")  # the template, formatted below (one lookup, not 400)
     lines: dict[float, list[str]] = {}
     columns = (grid[c].tolist() for c in ("fn", "x", "y", "dy"))
     for fn, at, y, dy in zip(*columns, strict=True):

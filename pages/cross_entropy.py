@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from lib.i18n import t
+from lib.i18n import t, template
 from lib.lessons import cross_entropy as lesson
 from lib.lessons._format import num
 from lib.urlspec import Bool, Choice, Float, FloatList, Int, Spec
@@ -58,7 +58,7 @@ def scrub_chart(setup: lesson.Setup) -> None:
     PyTorch computed each row once; the chart's own range input picks one with no rerun."""
     target = setup.target
     grid = lesson.scrub_grid(setup)
-    readout_text = t("cross_entropy.scrub_readout")  # the template, formatted per row below
+    readout_text = template("cross_entropy.scrub_readout")  # the template, formatted per row below
     readout = pd.DataFrame(
         {
             "z": grid["z"],

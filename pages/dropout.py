@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from lib.i18n import t
+from lib.i18n import t, template
 from lib.lessons import dropout as lesson
 from lib.lessons._format import num
 from lib.lessons._rng import SEED_RANGE
@@ -48,7 +48,7 @@ def scrub_chart(p: float, seed: int, train: bool, input_sum: float) -> None:
     def factor(value: float) -> str:
         return ("—" if value != value else num(value)) if train else "1 (eval)"  # nan at p = 1
 
-    readout_text = t("dropout.scrub_readout")  # the template, formatted per row below
+    readout_text = template("dropout.scrub_readout")  # the template, formatted per row below
     readout = pd.DataFrame(
         {
             "p": grid["p"],
