@@ -86,7 +86,7 @@ def lesson_body() -> None:
             y_title="y",
             x_domain=lesson.X_RANGE,
             y_domain=(-30, 30),
-            description=t("autograd.chart_alt", slope=num(result.grad_x), x=num(x)),
+            description=t("autograd.chart_alt"),
             marks=probe,
         )
         st.markdown(f"**{t('autograd.chart_title')}**")
