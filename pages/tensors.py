@@ -220,9 +220,7 @@ def storage_chart(facts, sources, written_cells, name: str, width_units: float) 
         n=n,
         width_units=width_units,
         height_units=1.9,
-        description=t(
-            "tensors.storage_alt", name=name, n=n, values=", ".join(map(str, facts.values))
-        ),
+        description=t("tensors.storage_alt", name=name, n=n),
     )
 
 
