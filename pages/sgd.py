@@ -189,7 +189,9 @@ def loss_chart(losses: pd.DataFrame, steps: int, *, description: str) -> dict:
         "field": "step",
         "type": "quantitative",
         "title": t("sgd.loss_x"),
-        "scale": {"domain": [0, steps], "nice": False},
+        # No domain in the spec (it would change with ``steps``): Vega takes it from the data,
+        # and the invisible "extent" points keep it at [0, steps] when a run stops early.
+        "scale": {"nice": False, "zero": True},
         "axis": {"tickMinStep": 1},
     }
     y = {
@@ -203,8 +205,17 @@ def loss_chart(losses: pd.DataFrame, steps: int, *, description: str) -> dict:
     return {
         "description": description,
         "height": 330,
-        "datasets": {"losses": losses, "bound": pd.DataFrame({"plotted": [lesson.LOSS_BOUND]})},
+        "datasets": {
+            "losses": losses,
+            "bound": pd.DataFrame({"plotted": [lesson.LOSS_BOUND]}),
+            "extent": pd.DataFrame({"step": [0, steps]}),
+        },
         "layer": [
+            {
+                "data": {"name": "extent"},
+                "mark": {"type": "rule", "strokeOpacity": 0, "aria": False},
+                "encoding": {"x": x},
+            },
             {
                 "data": {"name": "bound"},
                 "mark": {"type": "rule", "color": charts.HIGHLIGHT, "strokeDash": [2, 4]},
@@ -282,13 +293,7 @@ def picture(run: lesson.Run, shown: int) -> None:
             cells,
             path,
             points,
-            description=t(
-                "sgd.surface_alt",
-                surface=t(f"sgd.surface_{s.surface}"),
-                shown=shown,
-                start=vec((s.x0, s.y0)),
-                here=vec(here),
-            ),
+            description=t("sgd.surface_alt", surface=t(f"sgd.surface_{s.surface}")),
         )
         # Fixed size (not stretched to the column): the square domain stays square.
         charts.show(spec, key="sgd.surface", width="content")
@@ -298,12 +303,7 @@ def picture(run: lesson.Run, shown: int) -> None:
             loss_chart(
                 losses,
                 s.steps,
-                description=t(
-                    "sgd.loss_alt",
-                    shown=shown,
-                    first=num(all_losses[0]),
-                    last=num(run.loss_at(shown)),
-                ),
+                description=t("sgd.loss_alt"),
             ),
             key="sgd.loss",
         )
