@@ -26,8 +26,9 @@ HIGHLIGHT, MUTED, INK = "#D55E00", "#0072B2", "#1F2933"
 LINE_COLOURS = [*OKABE_ITO[:6], "#000000", "#B59F00"]
 
 
-# Colour is never the only cue: each series also gets its own dash pattern (lines) and point
-# shape (marks, legend), in the same order as the colours.
+# Colour is never the only cue: each series also gets its own dash pattern, in the same order as
+# the colours, and the legend draws each series' line (colour and dash). Point shapes per series
+# were tried: Vega-Lite merges their legend into the lines' one and shows blobs, not dashes.
 LINE_DASHES = [
     [1, 0],
     [7, 3],
@@ -38,10 +39,6 @@ LINE_DASHES = [
     [1, 4],
     [6, 2, 2, 2, 2, 2],
 ]
-POINT_SHAPES = [
-    "circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-left",
-    "triangle-right",
-]  # fmt: skip
 
 
 def palette(names) -> dict[str, str]:
@@ -160,8 +157,8 @@ def lines(
     }
     point_encoding = encoding
     if color is not None:
-        # Each series pinned to its colour, dash and shape by its place in ``palette`` (else
-        # by order of appearance); the legend shows colour and dash together.
+        # Each series pinned to its colour and dash by its place in ``palette`` (else by order
+        # of appearance).
         names = list(palette) if palette is not None else list(dict.fromkeys(data[color]))
         shown = set(data[color])
         present = [(i, name) for i, name in enumerate(names) if name in shown]
@@ -178,12 +175,17 @@ def lines(
                 },
             }
 
-        legend = {"orient": "bottom", "columns": 4, "symbolStrokeWidth": 2.5, "symbolSize": 400}
+        legend = {
+            "orient": "bottom",
+            "columns": 4,
+            "symbolType": "stroke",
+            "symbolStrokeWidth": 2.5,
+            "symbolSize": 500,  # a stroke long enough to show its dash pattern
+        }
         colours = [palette[name] for name in names] if palette is not None else LINE_COLOURS
         encoding["color"] = channel(colours, legend)
         encoding["strokeDash"] = channel(LINE_DASHES, legend)
-        point_encoding = {**encoding, "shape": channel(POINT_SHAPES, None)}
-        del point_encoding["strokeDash"]
+        point_encoding = {k: v for k, v in encoding.items() if k != "strokeDash"}
     layers = [{"mark": {"type": "line", "strokeWidth": 2.5, "clip": True}, "encoding": encoding}]
     datasets = {"lines": data}
     if marks is not None and len(marks):
