@@ -210,7 +210,6 @@ def params_chart(forward: lesson.Forward) -> charts.Spec:
             "label": [f"{row.params:,}" for row in forward.rows],
         }
     )
-    top = max(1, int(data["params"].max()))
     spec = charts.bars(
         data,
         x="layer",
@@ -218,9 +217,9 @@ def params_chart(forward: lesson.Forward) -> charts.Spec:
         highlight="failed",
         x_title=t("sequential.chart_x"),
         y_title=t("sequential.col_params"),
-        y_domain=(0, top * 1.18),
+        y_domain=None,  # from the data: a domain in the spec would change with every slider
         label="label",
-        description=t("sequential.params_chart_alt", total=f"{forward.total_params:,}"),
+        description=t("sequential.params_chart_alt"),
         height=240,
     )
     return in_order(spec)
@@ -245,9 +244,9 @@ def sizes_chart(forward: lesson.Forward) -> charts.Spec:
         highlight="first",
         x_title=t("sequential.chart_x"),
         y_title="C·H·W",
-        y_domain=(0, max(per_sample) * 1.18),
+        y_domain=None,
         label="label",
-        description=t("sequential.sizes_chart_alt", first=f"{per_sample[0]:,}"),
+        description=t("sequential.sizes_chart_alt"),
         height=240,
     )
     return in_order(spec)

@@ -274,13 +274,14 @@ def bars(
     highlight: str,
     x_title: str,
     y_title: str,
-    y_domain: Sequence[float],
+    y_domain: Sequence[float] | None,
     description: str,
     label: str | None = None,
     height: int = 260,
 ) -> Spec:
     """Bars with one category highlighted (boolean column ``highlight``) and values written
-    above positive bars and below negative ones. The highlight is not colour alone: its bar
+    above positive bars and below negative ones. ``y_domain=None``: Vega takes it from the
+    data (a spec that stays the same while the data changes). The highlight is not colour alone: its bar
     is outlined and its value written in bold."""
     position = {
         "x": {"field": x, "type": "ordinal", "title": x_title, "axis": {"labelAngle": 0}},
