@@ -25,15 +25,17 @@ SPEC = Spec(
 state = PageState("dropout", SPEC)
 
 
-def grid_frame(values, labels=None) -> pd.DataFrame:
-    """A SIZE x SIZE tensor as a long table for the heatmap builder."""
+def grid_frame(values, top: float, labels=None) -> pd.DataFrame:
+    """A SIZE x SIZE tensor as a long table for the heatmap builder, each cell shaded by
+    value / ``top`` on the fixed domain [0, 1]: the shading scale travels in the data, so the
+    spec stays the same while p moves (a domain of [0, top] would change it)."""
     rows, cols = values.shape
     flat = values.flatten().tolist()
     return pd.DataFrame(
         {
             "row": [i // cols for i in range(rows * cols)],
             "col": [i % cols for i in range(rows * cols)],
-            "value": flat,
+            "shade": [v / top for v in flat],
             "label": labels if labels is not None else [f"{v:.2f}" for v in flat],
         }
     )
@@ -136,13 +138,13 @@ def lesson_body() -> None:
     )
 
     top = max(result.input.max().item(), result.output.max().item(), 1e-6)
-    heat = dict(domain=(0.0, top), row="row", col="col", value="value", label="label")
+    heat = dict(domain=(0.0, 1.0), row="row", col="col", value="shade", label="label")
     mask = result.kept.float()
     grids = st.columns(3)
     with grids[0]:
         charts.show(
             charts.heatmap(
-                grid_frame(result.input), title="x", description=t("dropout.input_alt"), **heat
+                grid_frame(result.input, top), title="x", description=t("dropout.input_alt"), **heat
             ),
             key="dropout.input",
         )
@@ -150,9 +152,9 @@ def lesson_body() -> None:
         labels = ["1" if k else "0" for k in result.kept.flatten().tolist()]
         charts.show(
             charts.heatmap(
-                grid_frame(mask * top, labels),
+                grid_frame(mask, 1.0, labels),
                 title=t("dropout.mask_title"),
-                description=t("dropout.mask_alt", kept=result.kept_count),
+                description=t("dropout.mask_alt"),
                 **heat,
             ),
             key="dropout.mask",
@@ -160,7 +162,7 @@ def lesson_body() -> None:
     with grids[2]:
         charts.show(
             charts.heatmap(
-                grid_frame(result.output),
+                grid_frame(result.output, top),
                 title="y = dropout(x)",
                 description=t("dropout.output_alt", mode=mode),
                 **heat,
@@ -186,7 +188,7 @@ def lesson_body() -> None:
             y_title=t("dropout.mean_y"),
             x_domain=(1, lesson.MAX_DRAWS),
             y_domain=(0, 3),
-            description=t("dropout.mean_alt", last=num(means["gap"].iloc[-1])),
+            description=t("dropout.mean_alt"),
             x_log=True,
             height=240,
         ),
