@@ -222,9 +222,7 @@ def lesson_body() -> None:
                 y_title="softmax(z)",
                 y_domain=(0, 1.08),
                 label="label",
-                description=t(
-                    "cross_entropy.probs_alt", target=target, p=num(result.probs[target])
-                ),
+                description=t("cross_entropy.probs_alt", target=target),
             ),
             key="cross_entropy.probs",
         )
@@ -249,7 +247,7 @@ def lesson_body() -> None:
                 y_title="∂loss/∂z",
                 y_domain=(-bound * 1.1, bound * 1.1),
                 label="label",
-                description=t("cross_entropy.grad_alt", grad=vector(result.grad)),
+                description=t("cross_entropy.grad_alt"),
             ),
             key="cross_entropy.grad",
         )
