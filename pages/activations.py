@@ -124,7 +124,7 @@ def lesson_body() -> None:
         }
     )
 
-    table = lesson.curves(names, lo, hi, beta, threshold)
+    table = lesson.curves(names, lo, hi, beta, threshold)  # once: the charts and the table use it
     probes = lesson.probe(names, x, beta, threshold)
     marks = pd.DataFrame(
         {
@@ -134,7 +134,9 @@ def lesson_body() -> None:
             "dy": [p.slope for p in probes],
         }
     )
-    common = dict(x="x", color="fn", x_title="x", x_domain=(lo, hi), palette=PALETTE, marks=marks)
+    # x_domain None: the x axis spans the curves' own [lo, hi], so the range slider changes
+    # the data, not the spec (likewise the values axis, from the data with 0 included).
+    common = dict(x="x", color="fn", x_title="x", x_domain=None, palette=PALETTE, marks=marks)
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('activations.values_title')}**")
@@ -143,8 +145,8 @@ def lesson_body() -> None:
                 table,
                 y="y",
                 y_title="f(x)",
-                y_domain=values_domain(lo, hi),
-                description=t("activations.values_alt", fns=", ".join(names), x=num(x)),
+                y_domain=None,
+                description=t("activations.values_alt", fns=", ".join(names)),
                 **common,
             ),
             key="activations.values",
@@ -157,7 +159,7 @@ def lesson_body() -> None:
                 y="dy",
                 y_title="f′(x)",
                 y_domain=(-0.25, 1.25),
-                description=t("activations.slopes_alt", fns=", ".join(names), x=num(x)),
+                description=t("activations.slopes_alt", fns=", ".join(names)),
                 **common,
             ),
             key="activations.slopes",
@@ -166,7 +168,7 @@ def lesson_body() -> None:
     if not (state.locked or "x" in state.hidden):  # a teacher's lock or hide covers it too
         scrub_chart(names, lo, hi, beta, threshold, x)
 
-    vanished = lesson.vanishing_share(names, lo, hi, beta, threshold)
+    vanished = lesson.vanished(table)
     # st.table: a static table renders faster than the interactive grid as the probe moves.
     st.table(
         pd.DataFrame(

@@ -139,7 +139,11 @@ def probe(
 
 def vanishing_share(names: tuple[str, ...], lo: float, hi: float, beta=1.0, threshold=20.0):
     """For each function, the share of the plotted range where |f'(x)| < VANISH."""
-    table = curves(names, lo, hi, beta, threshold)
+    return vanished(curves(names, lo, hi, beta, threshold))
+
+
+def vanished(table: pd.DataFrame) -> dict[str, float]:
+    """``vanishing_share`` of a ``curves`` table already computed (the page draws it too)."""
     return (table["dy"].abs() < VANISH).groupby(table["fn"], sort=False).mean().to_dict()
 
 

@@ -140,7 +140,7 @@ def lines(
     color: str | None,
     x_title: str,
     y_title: str,
-    x_domain: Sequence[float],
+    x_domain: Sequence[float] | None,
     y_domain: Sequence[float] | None,
     description: str,
     palette: dict[str, str] | None = None,
@@ -150,11 +150,17 @@ def lines(
 ) -> Spec:
     """Line chart (one line per ``color`` value), optionally with highlighted points ``marks``
     (same columns) and a vertical rule at their x. ``palette`` pins each series to its colour,
-    so a function keeps its colour whichever others are chosen."""
+    so a function keeps its colour whichever others are chosen. ``x_domain=None``: the x axis
+    spans the data exactly, computed by Vega, so a plotted range set by a slider changes the
+    data and not the spec."""
+    log = {"type": "log"} if x_log else {}
     encoding = {
-        "x": _quantitative(x, x_title, x_domain, **({"type": "log"} if x_log else {})),
+        "x": _quantitative(x, x_title, x_domain, **log)
+        if x_domain is not None
+        else {"field": x, "type": "quantitative", "title": x_title,
+              "scale": {"nice": False, "zero": False, **log}},
         "y": _quantitative(y, y_title, y_domain, clamp=True),
-    }
+    }  # fmt: skip
     point_encoding = encoding
     if color is not None:
         # Each series pinned to its colour and dash by its place in ``palette`` (else by order
@@ -280,9 +286,9 @@ def bars(
     height: int = 260,
 ) -> Spec:
     """Bars with one category highlighted (boolean column ``highlight``) and values written
-    above positive bars and below negative ones. ``y_domain=None``: Vega takes it from the
-    data (a spec that stays the same while the data changes). The highlight is not colour alone: its bar
-    is outlined and its value written in bold."""
+    above positive bars and below negative ones. The highlight is not colour alone: its bar
+    is outlined and its value written in bold. ``y_domain=None``: Vega takes it from the data
+    (a spec that stays the same while the data changes)."""
     position = {
         "x": {"field": x, "type": "ordinal", "title": x_title, "axis": {"labelAngle": 0}},
         "y": _quantitative(y, y_title, y_domain, clamp=True),
