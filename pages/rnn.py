@@ -163,6 +163,31 @@ def time_heatmap(
                 },
             }
         )
+    # Where no number fits, the sign is written instead: colour is never the only cue.
+    numbers_fit = f"width / {steps} >= 26" if label else "false"
+    layers.append(
+        {
+            "transform": [
+                {
+                    "calculate": "datum.value > 0.005 ? '+' : datum.value < -0.005 ? '−' : ''",
+                    "as": "sign",
+                }
+            ],
+            "mark": {"type": "text", "fontSize": 11, "opacity": {"expr": f"{numbers_fit} ? 0 : 1"}},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "text": {"field": "sign", "type": "nominal"},
+                "color": {
+                    "condition": {
+                        "test": f"abs(datum.value - {(lo + hi) / 2}) > {dark}",
+                        "value": "white",
+                    },
+                    "value": charts.INK,
+                },
+            },
+        }
+    )
     return {
         "description": description,
         "title": title,
