@@ -11,6 +11,7 @@ import urllib.request
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.browser import open_page
 from tests.e2e.conftest import screenshot, start_server, stop_server
@@ -66,11 +67,16 @@ def test_two_hundred_hostile_links_in_a_row(browser, own_server):
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     app_done = "[data-testid=stApp][data-test-script-state=notRunning]"
     for i, link in enumerate(hostile_links()):
-        page.goto(f"{base}/{link}")
+        page.goto(f"{base}/{link}", wait_until="commit")  # no need to wait for every font
         # Drawn far enough to judge: the title is there and the script has finished.
-        page.locator("h1").first.wait_for(timeout=30_000)
-        page.wait_for_selector(app_done, timeout=30_000)
-        assert page.locator("[data-testid=stException]").count() == 0, link[:300]
+        try:
+            page.locator("h1").first.wait_for(timeout=30_000)
+            page.wait_for_selector(app_done, timeout=30_000)
+        except PlaywrightTimeout as error:
+            screenshot(page, "hostile_stuck")
+            raise AssertionError(f"link {i} never finished: {link[:300]}") from error
+        errors = page.locator("[data-testid=stException]").all_inner_texts()
+        assert not errors, (errors[0][:1500], link[:300])
         assert page.locator(INJECTED).count() == 0, link[:300]
         assert not page.evaluate(INJECTED_SCRIPT), link[:300]
         assert not dialogs, (dialogs, link[:300])
