@@ -52,7 +52,7 @@ def _activations() -> charts.Spec:
         x_domain=(-5, 5),
         y_domain=(-1.2, 3),
         palette=charts.palette(activations.NAMES),
-        description=t("activations.values_alt", fns=", ".join(activations.NOTES_FOUR), x="0"),
+        description=t("activations.values_alt", fns=", ".join(activations.NOTES_FOUR)),
         height=HEIGHT,
     )
 
@@ -173,7 +173,7 @@ def _cross_entropy() -> charts.Spec:
         y_title="softmax(z)",
         y_domain=(0, 1.1),
         label="label",
-        description=t("cross_entropy.probs_alt", target=0, p=num(result.probs[0])),
+        description=t("cross_entropy.probs_alt", target=0),
         height=HEIGHT,
     )
 
