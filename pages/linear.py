@@ -173,7 +173,9 @@ def layer_chart(result: lesson.Forward, reach: float) -> dict:
 def grid_chart(moved: pd.DataFrame, points: pd.DataFrame, half: float, description: str) -> dict:
     """The unit grid before (faint) and after (bold) the layer, with x, y and the origin's
     image marked; square, with equal scales on both axes so angles look like angles."""
-    axis = {"type": "quantitative", "scale": {"domain": [-half, half], "nice": False}}
+    # The square [-half, half] comes from the data (the invisible "frame" corners), not from
+    # a domain in the spec, so a grid that outgrows it changes the data, not the spec.
+    axis = {"type": "quantitative", "scale": {"nice": False, "zero": False}}
     lines = {
         "detail": {"field": "line", "type": "nominal"},
         "order": {"field": "order", "type": "quantitative"},
@@ -182,8 +184,17 @@ def grid_chart(moved: pd.DataFrame, points: pd.DataFrame, half: float, descripti
         "description": description,
         "width": 300,  # with its axes it fits a 390-pixel phone
         "height": 300,
-        "datasets": {"grid": moved, "points": points},
+        "datasets": {
+            "grid": moved,
+            "points": points,
+            "frame": pd.DataFrame({"p0": [-half, half], "p1": [-half, half]}),
+        },
         "layer": [
+            {
+                "data": {"name": "frame"},
+                "mark": {"type": "point", "opacity": 0, "aria": False},
+                "encoding": {"x": {"field": "p0", **axis}, "y": {"field": "p1", **axis}},
+            },
             {
                 "data": {"name": "grid"},
                 "transform": [{"filter": "datum.stage === 'before'"}],
@@ -389,15 +400,7 @@ def lesson_body() -> None:
         side = after[(after.line == "x0=0") & (after.order == after.order.max())].iloc[0]
         with picture[1]:
             st.markdown(f"**{t('linear.grid_title')}**")
-            description = t(
-                "linear.grid_alt",
-                x0=num(x[0]),
-                x1=num(x[1]),
-                y0=num(y[0]),
-                y1=num(y[1]),
-                o0=num(origin[0]),
-                o1=num(origin[1]),
-            )
+            description = t("linear.grid_alt")
             charts.show(
                 grid_chart(moved, points, half, description), key="linear.grid", width="content"
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from lib.lessons import linear
 from tests.pages.apptest import metrics, numbers_in, open_page, run_snippet, snippet, texts
@@ -96,10 +97,12 @@ def test_grid_chart_marks_x_y_and_the_origin_image():
     (w00, w01), (w10, w11) = layer.weight.tolist()
     b0, b1 = layer.bias.tolist()
     y = (w00 * x[0] + w01 * x[1] + b0, w10 * x[0] + w11 * x[1] + b1)
-    alt = [d for d in charts(at) if d.startswith("Scatter of a unit-square grid")]
-    assert len(alt) == 1
-    assert f"x = ({f4(x[0])}, {f4(x[1])}) lands at y = ({f4(y[0])}, {f4(y[1])})" in alt[0]
-    assert f"the origin lands at ({f4(b0)}, {f4(b1)})" in alt[0]
+    (grid,) = [c for c in at.get("vega_lite_chart") if "Scatter of a unit-square grid" in c.spec]
+    data = {d.name: convert_arrow_bytes_to_pandas_df(d.data.data) for d in grid.proto.datasets}
+    marked = data["points"].set_index("name")  # the marks' positions travel as data
+    assert marked.loc["x", ["p0", "p1"]].tolist() == pytest.approx(x)
+    assert marked.loc["y", ["p0", "p1"]].tolist() == pytest.approx(y, abs=1e-5)
+    assert marked.loc["b", ["p0", "p1"]].tolist() == pytest.approx((b0, b1), abs=1e-6)
     # The caption: the corner (1, 0) goes to the first column of A plus b.
     assert f"(1, 0) goes to A[:, 0] + b = ({f4(w00 + b0)}, {f4(w10 + b1)})" in texts(at)
 
