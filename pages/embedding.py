@@ -142,10 +142,9 @@ def table_heatmap(
     }
 
 
-def norm_bars(
-    data: pd.DataFrame, *, order: list[str], max_norm: float, top: float, description: str
-) -> dict:
-    """Each row's norm before the call (grey) and after it (blue), and max_norm as a rule."""
+def norm_bars(data: pd.DataFrame, *, order: list[str], max_norm: float, description: str) -> dict:
+    """Each row's norm before the call (grey) and after it (blue), and max_norm as a rule.
+    max_norm and the axis (from the data) are not in the spec, so its slider changes data only."""
     y = {"field": "row", "type": "ordinal", "title": None, "sort": order}
     x_title = t("embedding.norm_axis")
 
@@ -158,7 +157,6 @@ def norm_bars(
                     "field": field,
                     "type": "quantitative",
                     "title": x_title,
-                    "scale": {"domain": [0.0, float(top)], "nice": False},
                 },
             },
         }
@@ -167,14 +165,15 @@ def norm_bars(
         "description": description,
         "title": {"text": t("embedding.norms_title"), "fontSize": 13, "anchor": "start"},
         "height": {"step": 22},
-        "datasets": {"norms": data},
+        "datasets": {"norms": data, "limit": pd.DataFrame({"max_norm": [float(max_norm)]})},
         "data": {"name": "norms"},
         "layer": [
             bar("before", "#CBD5E1", 16),
             bar("after", MUTED, 8),
             {
+                "data": {"name": "limit"},
                 "mark": {"type": "rule", "color": HIGHLIGHT, "strokeDash": [5, 3], "size": 2},
-                "encoding": {"x": {"datum": float(max_norm)}},
+                "encoding": {"x": {"field": "max_norm", "type": "quantitative"}},
             },
         ],
     }
@@ -488,12 +487,7 @@ def lesson_body() -> None:
                     norms,
                     order=names,
                     max_norm=setup.max_norm,
-                    top=max(max(before), setup.max_norm) * 1.1 + 1e-6,
-                    description=t(
-                        "embedding.norms_alt",
-                        max_norm=fmt(setup.max_norm),
-                        rows=", ".join(str(r) for r in renormed) or "-",
-                    ),
+                    description=t("embedding.norms_alt"),
                 ),
                 key="embedding.norms",
             )
@@ -504,7 +498,7 @@ def lesson_body() -> None:
                     order=names,
                     title=t("embedding.weight_title", num=num, dim=dim),
                     subtitle=t("embedding.after_subtitle"),
-                    description=t("embedding.after_alt", rows=len(renormed)),
+                    description=t("embedding.after_alt"),
                     **weight_style,
                 ),
                 key="embedding.after",
