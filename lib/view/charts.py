@@ -288,7 +288,7 @@ def bars(
     """Bars with one category highlighted (boolean column ``highlight``) and values written
     above positive bars and below negative ones. The highlight is not colour alone: its bar
     is outlined and its value written in bold. ``y_domain=None``: Vega takes it from the data
-    (a spec that stays the same while the data changes)."""
+    (a spec that stays the same while the data changes), with 18% room for the labels."""
     position = {
         "x": {"field": x, "type": "ordinal", "title": x_title, "axis": {"labelAngle": 0}},
         "y": _quantitative(y, y_title, y_domain, clamp=True),
@@ -323,12 +323,21 @@ def bars(
             },
         },
     }
+    room = []
+    if y_domain is None:  # invisible points at 1.18x each bar stretch the axis for its label
+        room = [
+            {
+                "transform": [{"calculate": f"datum['{y}'] * 1.18", "as": "_room"}],
+                "mark": {"type": "point", "opacity": 0, "aria": False},
+                "encoding": {**position, "y": {"field": "_room", "type": "quantitative"}},
+            }
+        ]
     return {
         "description": description,
         "height": height,
         "datasets": {"bars": data},
         "data": {"name": "bars"},
-        "layer": [bar, *text],
+        "layer": [bar, *text, *room],
     }
 
 
