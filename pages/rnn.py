@@ -91,8 +91,12 @@ def time_frame(values, label: bool) -> pd.DataFrame:
             "unit": [i // steps for i in range(rows * steps)],
             "value": flat,
             "label": [f"{v:.2f}" for v in flat] if label else [""] * len(flat),
+            "steps": steps,  # read by the charts' "numbers fit" test (data, not spec)
         }
     )
+
+
+NUMBERS_FIT = "width / datum.steps >= 26"  # a cell is wide enough for "-0.00"
 
 
 def time_heatmap(
@@ -101,7 +105,9 @@ def time_heatmap(
     """Rows (hidden units or input features) × time steps, coloured on a fixed domain, the
     inspected step outlined. Numbers are written in the cells when the cells are wide enough
     (decided in the browser from the chart's width). A lesson-local builder in the style of
-    lib/view/charts.py (the shared heatmap is square with hidden axes)."""
+    lib/view/charts.py (the shared heatmap is square with hidden axes). The sizes are not in
+    the spec (the legend follows the chart's height, the cells' width test reads the number of
+    steps from the data), so a size slider changes the data only."""
     steps, rows = values.shape
     label = steps <= LABELLED_STEPS
     cells = time_frame(values, label)
@@ -124,7 +130,7 @@ def time_heatmap(
                     "field": "value",
                     "type": "quantitative",
                     "scale": {"domain": [lo, hi], "scheme": scheme, "clamp": True},
-                    "legend": {"title": None, "gradientLength": max(40, 18 * rows)},
+                    "legend": {"title": None, "gradientLength": {"expr": "max(40, height)"}},
                 },
                 "tooltip": [
                     {"field": "step", "type": "ordinal", "title": "t"},
@@ -143,15 +149,12 @@ def time_heatmap(
         middle = (lo + hi) / 2
         layers.append(
             {
-                "mark": {
-                    "type": "text",
-                    "fontSize": 9,
-                    # Only where a cell is wide enough for "-0.00": the chart knows its width.
-                    "opacity": {"expr": f"width / {steps} >= 26 ? 1 : 0"},
-                },
+                "mark": {"type": "text", "fontSize": 9},
                 "encoding": {
                     "x": x,
                     "y": y,
+                    # Only where a cell is wide enough for "-0.00": the chart knows its width.
+                    "opacity": {"condition": {"test": NUMBERS_FIT, "value": 1}, "value": 0},
                     "text": {"field": "label", "type": "nominal"},
                     "color": {
                         "condition": {
@@ -164,7 +167,7 @@ def time_heatmap(
             }
         )
     # Where no number fits, the sign is written instead: colour is never the only cue.
-    numbers_fit = f"width / {steps} >= 26" if label else "false"
+    numbers_fit = NUMBERS_FIT if label else "false"
     layers.append(
         {
             "transform": [
@@ -173,10 +176,11 @@ def time_heatmap(
                     "as": "sign",
                 }
             ],
-            "mark": {"type": "text", "fontSize": 11, "opacity": {"expr": f"{numbers_fit} ? 0 : 1"}},
+            "mark": {"type": "text", "fontSize": 11},
             "encoding": {
                 "x": x,
                 "y": y,
+                "opacity": {"condition": {"test": numbers_fit, "value": 0}, "value": 1},
                 "text": {"field": "sign", "type": "nominal"},
                 "color": {
                     "condition": {
@@ -340,7 +344,7 @@ def pictures(setup: lesson.Setup, run: lesson.Run, step: int) -> None:
         rows_title=t("rnn.feature_axis"),
         domain=x_domain,
         scheme=x_scheme,
-        description=t("rnn.x_alt", steps=setup.steps, size=setup.input_size),
+        description=t("rnn.x_alt"),
         **common,
     )
     hidden_map = dict(rows_title=t("rnn.unit_axis"), **common)
@@ -351,7 +355,7 @@ def pictures(setup: lesson.Setup, run: lesson.Run, step: int) -> None:
             title=t("rnn.h_title"),
             domain=SIGNED,
             scheme="blueorange",
-            description=t("rnn.h_alt", steps=setup.steps, hidden=setup.hidden),
+            description=t("rnn.h_alt"),
             **hidden_map,
         )
         st.caption(t("rnn.h_caption"))
@@ -364,7 +368,7 @@ def pictures(setup: lesson.Setup, run: lesson.Run, step: int) -> None:
             title=t("rnn.c_title"),
             domain=CELL_DOMAIN,
             scheme="blueorange",
-            description=t("rnn.c_alt", steps=setup.steps, hidden=setup.hidden),
+            description=t("rnn.c_alt"),
             **hidden_map,
         )
     with right:
@@ -374,7 +378,7 @@ def pictures(setup: lesson.Setup, run: lesson.Run, step: int) -> None:
             title=t("rnn.h_lstm_title"),
             domain=SIGNED,
             scheme="blueorange",
-            description=t("rnn.h_alt", steps=setup.steps, hidden=setup.hidden),
+            description=t("rnn.h_alt"),
             **hidden_map,
         )
     biggest = run.cells[:, 0].abs().max().item()
@@ -390,13 +394,7 @@ def pictures(setup: lesson.Setup, run: lesson.Run, step: int) -> None:
                     title=t(f"rnn.gate_{gate}"),
                     domain=UNIT if sigmoid else SIGNED,
                     scheme="greens" if sigmoid else "blueorange",
-                    description=t(
-                        "rnn.gate_alt",
-                        gate=gate,
-                        low="0" if sigmoid else "-1",
-                        steps=setup.steps,
-                        hidden=setup.hidden,
-                    ),
+                    description=t("rnn.gate_alt", gate=gate, low="0" if sigmoid else "-1"),
                     **hidden_map,
                 )
     st.caption(t("rnn.gates_caption"))

@@ -52,7 +52,17 @@ MOVES = {
             ("cross_entropy.smoothing", 0.3),
         ],
     ),
-    "rnn": ({}, [("rnn.freq", 0.2), ("rnn.t", 7), ("rnn.unit", 2)]),
+    "rnn": (
+        {},
+        [
+            ("rnn.freq", 0.2),
+            ("rnn.t", 7),
+            ("rnn.unit", 2),
+            ("rnn.input", 2),  # sizes too: rows and columns are data, the spec says no size
+            ("rnn.hidden", 6),
+            ("rnn.steps", 12),
+        ],
+    ),
 }
 
 
