@@ -45,27 +45,15 @@ def tex_name(name: str) -> str:
     return name.replace("_", r"\_")
 
 
-# What the probe x does not change is computed once per state and reused while x moves (the
-# probe is the page's main slider): PyTorch's numbers, cached per session-independent inputs.
-curves = st.cache_data(lesson.curves, max_entries=64, show_spinner=False)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def scrub_rows(names, lo: float, hi: float, beta: float, threshold: float, row: str):
-    """The scrub chart's grid and its readout (``row``: the language's template)."""
+def scrub_chart(names, lo: float, hi: float, beta: float, threshold: float, x: float) -> None:
+    """f(x) at every probe point the x slider can take, scrubbed in the browser (no rerun)."""
     grid = lesson.scrub_grid(names, lo, hi, beta, threshold, step=X_STEP)
+    row = template("activations.scrub_row")  # the template, formatted below (one lookup, not 400)
     lines: dict[float, list[str]] = {}
     columns = (grid[c].tolist() for c in ("fn", "x", "y", "dy"))
     for fn, at, y, dy in zip(*columns, strict=True):
         lines.setdefault(at, [f"x = {num(at)}"]).append(row.format(fn=fn, y=num(y), dy=num(dy)))
     readout = pd.DataFrame({"x": list(lines), "text": ["\n".join(v) for v in lines.values()]})
-    return grid, readout
-
-
-def scrub_chart(names, lo: float, hi: float, beta: float, threshold: float, x: float) -> None:
-    """f(x) at every probe point the x slider can take, scrubbed in the browser (no rerun)."""
-    # the template, formatted per row (one lookup, not 400)
-    grid, readout = scrub_rows(names, lo, hi, beta, threshold, template("activations.scrub_row"))
     st.markdown(f"**{t('activations.scrub_title')}**")
     charts.show(
         charts.scrub_lines(
@@ -136,7 +124,7 @@ def lesson_body() -> None:
         }
     )
 
-    table = curves(names, lo, hi, beta, threshold)  # once: the charts and the table use it
+    table = lesson.curves(names, lo, hi, beta, threshold)  # once: the charts and the table use it
     probes = lesson.probe(names, x, beta, threshold)
     marks = pd.DataFrame(
         {

@@ -41,16 +41,16 @@ def grid_frame(values, top: float, labels=None) -> pd.DataFrame:
     )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def scrub_rows(seed: int, train: bool, input_sum: float, readout_text: str):
-    """The scrub chart's curves and readout (``readout_text``: the language's template). They
-    do not depend on p, the page's main slider, so moving p reuses them (cached per state)."""
+def scrub_chart(p: float, seed: int, train: bool, input_sum: float) -> None:
+    """sum(y) for every p the slider can take (same seed and mode), scrubbed in the browser:
+    PyTorch drew each row once; the chart's own range input picks one with no rerun."""
     grid = lesson.scrub_grid(seed, train=train, step=lesson.P_STEP)
     total = lesson.SIZE * lesson.SIZE
 
     def factor(value: float) -> str:
         return ("—" if value != value else num(value)) if train else "1 (eval)"  # nan at p = 1
 
+    readout_text = template("dropout.scrub_readout")  # the template, formatted per row below
     readout = pd.DataFrame(
         {
             "p": grid["p"],
@@ -74,14 +74,6 @@ def scrub_rows(seed: int, train: bool, input_sum: float, readout_text: str):
         ],
         ignore_index=True,
     )
-    return grid, curves, readout
-
-
-def scrub_chart(p: float, seed: int, train: bool, input_sum: float) -> None:
-    """sum(y) for every p the slider can take (same seed and mode), scrubbed in the browser:
-    PyTorch drew each row once; the chart's own range input picks one with no rerun."""
-    # the readout's template is formatted per row (one lookup, not one a row)
-    grid, curves, readout = scrub_rows(seed, train, input_sum, template("dropout.scrub_readout"))
     st.subheader(t("dropout.scrub_title"), divider="gray")
     charts.show(
         charts.scrub_lines(
