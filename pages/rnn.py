@@ -145,8 +145,12 @@ def time_heatmap(
             "encoding": {"x": {"field": "step", "type": "ordinal"}},
         },
     ]
+    # White text on the dark ends of the colour scale, ink elsewhere.
+    ink = {
+        "condition": {"test": f"abs(datum.value - {(lo + hi) / 2}) > {dark}", "value": "white"},
+        "value": charts.INK,
+    }
     if label:
-        middle = (lo + hi) / 2
         layers.append(
             {
                 "mark": {"type": "text", "fontSize": 9},
@@ -156,13 +160,7 @@ def time_heatmap(
                     # Only where a cell is wide enough for "-0.00": the chart knows its width.
                     "opacity": {"condition": {"test": NUMBERS_FIT, "value": 1}, "value": 0},
                     "text": {"field": "label", "type": "nominal"},
-                    "color": {
-                        "condition": {
-                            "test": f"abs(datum.value - {middle}) > {dark}",
-                            "value": "white",
-                        },
-                        "value": charts.INK,
-                    },
+                    "color": ink,
                 },
             }
         )
@@ -182,13 +180,7 @@ def time_heatmap(
                 "y": y,
                 "opacity": {"condition": {"test": numbers_fit, "value": 0}, "value": 1},
                 "text": {"field": "sign", "type": "nominal"},
-                "color": {
-                    "condition": {
-                        "test": f"abs(datum.value - {(lo + hi) / 2}) > {dark}",
-                        "value": "white",
-                    },
-                    "value": charts.INK,
-                },
+                "color": ink,
             },
         }
     )
