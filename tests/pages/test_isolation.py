@@ -130,11 +130,24 @@ def like_one_server(monkeypatch):
     trips CPython 3.11's "AST constructor recursion depth mismatch"; the server compiles once,
     under a lock) and installs its own mock Runtime as the process-wide singleton, clearing it
     when its run ends, under the feet of the sessions still running. Here: one cache, and the
-    last Runtime installed stays available, as the server's one Runtime does."""
+    last Runtime installed stays available, as the server's one Runtime does.
+
+    Each AppTest run also patches `config.get_option` for its duration (global.appTest=True); runs
+    in threads nest and unwind those patches out of order, so one run can end with the option
+    off while another is still running, and its widgets then miss their test data. Here the
+    option is on for the whole test and the per-run patch does nothing."""
+    import contextlib
+
+    from streamlit import config
     from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import app_test
+    from streamlit.testing.v1.util import build_mock_config_get_option
 
+    monkeypatch.setattr(
+        config, "get_option", build_mock_config_get_option({"global.appTest": True})
+    )
+    monkeypatch.setattr(app_test, "patch_config_options", lambda _: contextlib.nullcontext())
     shared = ScriptCache()
     monkeypatch.setattr(app_test, "ScriptCache", lambda: shared)
     last: list[Runtime] = []
