@@ -42,11 +42,13 @@ WATCH_JS = """
   }, true);
   new MutationObserver(records => {
     w.last = performance.now();
+    // A fast run can go running -> notRunning before this callback: the old value counts too.
     for (const r of records)
       if (r.attributeName === 'data-test-script-state' &&
-          r.target.getAttribute('data-test-script-state') === 'running') w.ran = true;
+          (r.oldValue === 'running' ||
+           r.target.getAttribute('data-test-script-state') === 'running')) w.ran = true;
   }).observe(document.body, {subtree: true, childList: true, attributes: true,
-                             characterData: true});
+                             attributeOldValue: true, characterData: true});
 }
 """
 
