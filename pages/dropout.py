@@ -164,7 +164,7 @@ def lesson_body() -> None:
             charts.heatmap(
                 grid_frame(result.output, top),
                 title="y = dropout(x)",
-                description=t("dropout.output_alt", mode=mode),
+                description=t("dropout.output_alt", mode=t(f"dropout.mode_{mode}")),
                 **heat,
             ),
             key="dropout.output",
@@ -234,7 +234,7 @@ def lesson_body() -> None:
         dropped = result.output.numel() - result.kept_count
         panels.check_yourself(
             key="dropout.check_zeroed",
-            question=t("dropout.check_zeroed_question", p=num(p), mode=mode),
+            question=t("dropout.check_zeroed_question", p=num(p), mode=t(f"dropout.mode_{mode}")),
             options=["0", "32", "64"],
             answers={str(dropped)},
             explanation=zeroed_explanation(p, seed, train, dropped),

@@ -256,6 +256,16 @@ def test_chinese_labels_and_formulas_have_no_english_words(page, params, english
         assert not [s for s in shown if word in s], (page, word)
 
 
+@pytest.mark.parametrize(
+    "mode, name", [("eval", "评估（eval）模式"), ("train", "训练（train）模式")]
+)
+def test_chinese_dropout_question_names_the_mode_in_chinese(mode, name):
+    # p = 1 in training and any p in eval ask how many elements are zeroed, naming the mode.
+    at = open_page("dropout", lang="zh", p=1.0 if mode == "train" else 0.5, mode=mode)
+    question = next(r.label for r in at.radio if "置为 0" in r.label)
+    assert name in question and f"{mode} 模式" not in question
+
+
 def test_chinese_navigation_uses_the_usual_terms():
     assert ZH["activations.nav"] == "激活函数" and "激励" not in ZH["activations.title"]
     assert ZH["sequential.nav"].startswith("顺序容器")
