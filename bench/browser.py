@@ -42,11 +42,15 @@ WATCH_JS = """
   }, true);
   new MutationObserver(records => {
     w.last = performance.now();
-    // A fast run can go running -> notRunning before this callback: the old value counts too.
-    for (const r of records)
-      if (r.attributeName === 'data-test-script-state' &&
-          (r.oldValue === 'running' ||
-           r.target.getAttribute('data-test-script-state') === 'running')) w.ran = true;
+    // A run shows as the app's state going to "running" (also when it went back before this
+    // callback: the old value), or, for a run so fast that React never drew "running" (the bare
+    // page), as a change outside the slider that was pressed (the key alone moves only that).
+    for (const r of records) {
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      if (r.attributeName === 'data-test-script-state'
+          ? r.oldValue === 'running' || el.getAttribute('data-test-script-state') === 'running'
+          : el && !el.closest('[data-testid=stSlider]')) w.ran = true;
+    }
   }).observe(document.body, {subtree: true, childList: true, attributes: true,
                              attributeOldValue: true, characterData: true});
 }
