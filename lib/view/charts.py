@@ -11,6 +11,7 @@ Streamlit turns each named DataFrame in ``datasets`` into Arrow. Every chart car
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 import pandas as pd
@@ -456,6 +457,16 @@ def graph(
 
 # Scrub mode: the name of a chart's own control (a Vega-Lite param bound to a range input).
 SCRUB = "scrub"
+READOUT_FONT = 12  # px, the scrub readout's largest size (x PRESENTER_SCALE when presenting)
+
+
+def _em_width(text: str) -> float:
+    """The widest line of ``text`` in ems, on the safe side: a CJK character is 1 em wide,
+    anything else at most 0.6 em in the chart fonts."""
+    return max(
+        sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in line)
+        for line in text.split("\n")
+    )
 
 
 def scrub_lines(
@@ -505,17 +516,25 @@ def scrub_lines(
         "align": "right" if right else "left",
         "baseline": "top",
         "lineBreak": "\n",
-        "fontSize": 12,
         "dx": -6 if right else 6,
         "dy": 6,
     }
+    # The readout's font shrinks to fit its longest line into the plot's width (a phone, above
+    # all in presenter mode, has less room than the line needs); ``em`` travels in the data, so
+    # the spec stays the same while the text changes.
+    size = READOUT_FONT * (PRESENTER_SCALE if presenting() else 1)
+    readout = readout.assign(em=[_em_width(line) for line in readout["text"]])
     readout_layer = {
         "data": {"name": "readout"},
-        "transform": [at_scrub],
+        "transform": [
+            at_scrub,
+            {"calculate": f"min({size:g}, (width - 12) / datum.em)", "as": "font_size"},
+        ],
         "encoding": {
             "x": {"value": "width" if right else 0},
             "y": {"value": 0},
             "text": {"field": "text", "type": "nominal"},
+            "size": {"field": "font_size", "type": "quantitative", "scale": None},
         },
     }
     layers += [

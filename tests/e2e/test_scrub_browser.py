@@ -139,3 +139,39 @@ def test_scrub_in_chinese_on_a_phone_in_presenter_mode(browser, app_url):
         scrub.shot("scrub_phone_zh_present")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [
+        ("dropout?lang=zh&present=1", "在此拖动 p"),
+        ("activations?lang=zh&present=1", "在此拖动 x"),
+        ("cross_entropy?lang=zh&present=1", "在此拖动 z[0]"),
+        ("dropout?lang=en", "Scrub p here"),
+    ],
+)
+def test_scrub_readout_fits_inside_its_chart_on_a_phone(browser, app_url, path, label):
+    """The readout's longest line used to run past the chart's right edge on a phone in
+    presenter mode (Chinese dropout: "缩放 1/(1-p) = 2.00" cut); its font now shrinks to fit."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        scrub = Scrubber(page, app_url, path, label)
+        scrub.move(keys="ArrowRight", times=3)
+        boxes = scrub.chart.evaluate(
+            """c => {
+              const text = [...c.querySelectorAll('text[role=graphics-symbol]')]
+                .find(t => t.querySelectorAll('tspan').length > 1);
+              const r = text.getBoundingClientRect(), s = c.querySelector('svg')
+                .getBoundingClientRect();
+              return {text: [r.left, r.right, r.width], svg: [s.left, s.right],
+                      size: parseFloat(getComputedStyle(text).fontSize)
+                            || parseFloat(text.getAttribute('font-size'))};
+            }"""
+        )
+        (left, right, width), (svg_left, svg_right) = boxes["text"], boxes["svg"]
+        assert width > 0 and svg_left <= left and right <= svg_right, boxes
+        assert boxes["size"] >= 8, f"readout shrunk to an unreadable {boxes['size']} px"
+        scrub.shot(f"scrub_fits_{path.split('?')[0]}_{'present' if 'present' in path else 'plain'}")
+    finally:
+        context.close()

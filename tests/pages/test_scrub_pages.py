@@ -111,11 +111,40 @@ def test_scrub_chart_in_presenter_mode_keeps_its_input_and_grows_its_text():
     spec, param, datasets = the_scrub_chart(open_page("cross_entropy", present="1"))
     assert param["bind"]["input"] == "range"
     same_rows(datasets["lines"], plain["lines"])
-    halo, text = [
-        layer["mark"] for layer in spec["layer"] if layer.get("data") == {"name": "readout"}
-    ]
-    assert text["fontSize"] == halo["fontSize"] > 12  # and the halo grows with it
-    assert halo["aria"] is False and halo["strokeWidth"] > 4
+    halo, text = [layer for layer in spec["layer"] if layer.get("data") == {"name": "readout"}]
+    plain_spec, _, _ = the_scrub_chart(open_page("cross_entropy"))
+    plain_text = [lay for lay in plain_spec["layer"] if lay.get("data") == {"name": "readout"}][1]
+    # The font: at most 12 px x 1.6 when presenting (12 px otherwise), less where the longest
+    # line would not fit the plot's width; the halo grows with the text.
+    assert font_size_rule(text) == font_size_rule(halo) == "min(19.2, (width - 12) / datum.em)"
+    assert font_size_rule(plain_text) == "min(12, (width - 12) / datum.em)"
+    assert (
+        text["encoding"]["size"]
+        == halo["encoding"]["size"]
+        == {
+            "field": "font_size",
+            "type": "quantitative",
+            "scale": None,
+        }
+    )
+    assert halo["mark"]["aria"] is False and halo["mark"]["strokeWidth"] > 4
+
+
+def font_size_rule(layer: dict) -> str:
+    (rule,) = [step["calculate"] for step in layer["transform"] if step.get("as") == "font_size"]
+    return rule
+
+
+def test_scrub_readout_carries_the_width_of_its_longest_line():
+    # 1 em a CJK character, 0.6 em anything else: "p = 0.5000" is 10 x 0.6 = 6 em.
+    for lang in ("en", "zh"):
+        _, _, datasets = the_scrub_chart(open_page("dropout", lang=lang))
+        for text, em in zip(datasets["readout"]["text"], datasets["readout"]["em"], strict=True):
+            widest = max(
+                sum(1.0 if "\u4e00" <= c <= "\u9fff" or c in "，、：（）" else 0.6 for c in line)
+                for line in text.split("\n")
+            )
+            assert em == pytest.approx(widest), text
 
 
 @pytest.mark.parametrize(
