@@ -133,6 +133,30 @@ def _quantitative(field: str, title: str, domain: Sequence[float] | None, **scal
     return channel
 
 
+LEGEND_MAX_COLUMNS = 4
+
+
+def _em_width(text: str) -> float:
+    """The widest line of ``text`` in ems, on the safe side: a CJK character is 1 em wide,
+    anything else at most 0.6 em in the chart fonts."""
+    return max(
+        sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in line)
+        for line in text.split("\n")
+    )
+
+
+def _legend_columns(names: Sequence[str]) -> str:
+    """Vega expression: how many legend entries fit side by side in the chart's ``width`` (up
+    to LEGEND_MAX_COLUMNS), so a phone, above all in presenter mode, wraps the legend onto more
+    rows instead of cutting it. An entry: its ~22 px stroke, label (font size x its width in
+    ems, on the safe side) and 10 px padding."""
+    font = PRESENTER_CONFIG["legend"]["labelFontSize"] if presenting() else 13
+    entry = 32 + font * max((_em_width(str(name)) for name in names), default=1.0)
+    most = max(1, min(LEGEND_MAX_COLUMNS, len(names)))
+    # The legend spans the y axis too (~40 px left of the plot that ``width`` measures).
+    return f"max(1, min({most}, floor((width + 40) / {entry:.0f})))"
+
+
 def lines(
     data: pd.DataFrame,
     *,
@@ -184,7 +208,7 @@ def lines(
 
         legend = {
             "orient": "bottom",
-            "columns": 4,
+            "columns": {"expr": _legend_columns([name for _, name in present])},
             "symbolType": "stroke",
             "symbolStrokeWidth": 2.5,
             "symbolSize": 500,  # a stroke long enough to show its dash pattern
@@ -458,15 +482,6 @@ def graph(
 # Scrub mode: the name of a chart's own control (a Vega-Lite param bound to a range input).
 SCRUB = "scrub"
 READOUT_FONT = 12  # px, the scrub readout's largest size (x PRESENTER_SCALE when presenting)
-
-
-def _em_width(text: str) -> float:
-    """The widest line of ``text`` in ems, on the safe side: a CJK character is 1 em wide,
-    anything else at most 0.6 em in the chart fonts."""
-    return max(
-        sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in line)
-        for line in text.split("\n")
-    )
 
 
 def scrub_lines(

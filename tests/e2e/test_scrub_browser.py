@@ -152,7 +152,8 @@ def test_scrub_in_chinese_on_a_phone_in_presenter_mode(browser, app_url):
 )
 def test_scrub_readout_fits_inside_its_chart_on_a_phone(browser, app_url, path, label):
     """The readout's longest line used to run past the chart's right edge on a phone in
-    presenter mode (Chinese dropout: "缩放 1/(1-p) = 2.00" cut); its font now shrinks to fit."""
+    presenter mode (Chinese dropout: "缩放 1/(1-p) = 2.00" cut), and the legend's fourth entry
+    was cut (activations); the readout's font now shrinks and the legend wraps to fit."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     try:
@@ -163,8 +164,12 @@ def test_scrub_readout_fits_inside_its_chart_on_a_phone(browser, app_url, path, 
               const text = [...c.querySelectorAll('text[role=graphics-symbol]')]
                 .find(t => t.querySelectorAll('tspan').length > 1);
               const r = text.getBoundingClientRect(), s = c.querySelector('svg')
-                .getBoundingClientRect();
+                .getBoundingClientRect(), box = c.getBoundingClientRect();
+              const legend = c.querySelector('.role-legend')?.getBoundingClientRect()
+                             ?? {left: 0, right: 0, width: 0};
               return {text: [r.left, r.right, r.width], svg: [s.left, s.right],
+                      legend: [legend.left, legend.right, legend.width],
+                      chart: [box.left, box.right],
                       size: parseFloat(getComputedStyle(text).fontSize)
                             || parseFloat(text.getAttribute('font-size'))};
             }"""
@@ -172,6 +177,11 @@ def test_scrub_readout_fits_inside_its_chart_on_a_phone(browser, app_url, path, 
         (left, right, width), (svg_left, svg_right) = boxes["text"], boxes["svg"]
         assert width > 0 and svg_left <= left and right <= svg_right, boxes
         assert boxes["size"] >= 8, f"readout shrunk to an unreadable {boxes['size']} px"
+        # The legend (4 series on activations; cross-entropy's one curve has none) wraps onto
+        # more rows rather than being cut.
+        (left, right, width), (chart_left, chart_right) = boxes["legend"], boxes["chart"]
+        if width or "activations" in path:
+            assert width > 0 and chart_left <= left and right <= chart_right + 0.5, boxes
         scrub.shot(f"scrub_fits_{path.split('?')[0]}_{'present' if 'present' in path else 'plain'}")
     finally:
         context.close()
