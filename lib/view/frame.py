@@ -32,9 +32,12 @@ button [data-testid="stMarkdownContainer"] p { color: inherit; }  /* white on a 
 # - comments in code blocks are #808495 on the code background (3.6:1);
 # - KaTeX's -2px margin after a fraction (.vlist-t2) made formulas 2 px wider than their box, so
 #   each one became a scrollable region that the keyboard cannot reach; the same for a table
-#   header whose text is 3 px wider than its cell (Chinese full-width brackets, seen in tensors).
+#   header whose text is 3 px wider than its cell (Chinese full-width brackets, seen in tensors);
+# - a chart drawn at its own size (sgd's square surface, 440 px when presenting) was cut off on a
+#   phone; it shrinks to the screen instead, keeping its shape (Vega's SVG has a viewBox).
 READABLE_CSS = """
 <style>
+[data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }
 [data-testid="stCaptionContainer"] { opacity: 0.8; }
 [data-testid="stCode"] .token.comment { color: #5F6577; }
 .katex-display .vlist-t2 { margin-right: 0; }

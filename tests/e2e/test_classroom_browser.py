@@ -36,18 +36,31 @@ def test_every_lesson_in_both_languages(page, app_url, name, lang):
     screenshot(page, f"{name}_{lang}")
 
 
+@pytest.mark.parametrize("query", ["", "?present=1"])
 @pytest.mark.parametrize("name", PAGES)
-def test_every_lesson_on_a_phone(browser, app_url, name):
+def test_every_lesson_on_a_phone(browser, app_url, name, query):
     phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
     try:
-        open_page(phone, app_url, name)
+        open_page(phone, app_url, name + query)
         no_errors(phone)
         # Nothing wider than the screen: the page never scrolls sideways.
         overflow = phone.evaluate(
             "document.querySelector('[data-testid=stMain]').scrollWidth - window.innerWidth"
         )
         assert overflow <= 1, f"{name} is {overflow}px wider than a 390px phone"
-        screenshot(phone, f"{name}_phone")
+        # No chart is cut at its box's edge (sgd's 440 px surface was, when presenting).
+        phone.wait_for_function(
+            """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+                 .every(c => c.querySelector('svg.marks'))"""
+        )
+        cut = phone.evaluate(
+            """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+                 .map(c => [c.getBoundingClientRect(), c.querySelector('svg.marks')])
+                 .filter(([box, svg]) => svg && svg.getBoundingClientRect().right > box.right + 1)
+                 .map(([box, svg]) => svg.getAttribute('aria-label'))"""
+        )
+        assert not cut, f"charts cut on a phone: {cut}"
+        screenshot(phone, f"{name}_phone{'_presenter' if query else ''}")
     finally:
         phone.close()
 
