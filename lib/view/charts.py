@@ -151,7 +151,7 @@ def _legend_columns(names: Sequence[str]) -> str:
     chart's ``width``, so a phone, above all in presenter mode, wraps the legend onto more rows
     instead of cutting it. With k columns, column j holds entries j, j + k, ...; a column is as
     wide as its widest entry: its stroke, gaps and label (measured in Chromium: 42 px besides
-    the label at 14 px, the legend's font; 16 px when presenting)."""
+    the label, 44 taken; labels at 14 px, 16 px when presenting)."""
     font = PRESENTER_CONFIG["legend"]["labelFontSize"] if presenting() else 14
     entries = [44 + font * _em_width(str(name), latin=0.5) for name in names] or [0.0]
     most = max(1, min(LEGEND_MAX_COLUMNS, len(entries)))
