@@ -71,7 +71,6 @@ def scrub_chart(setup: lesson.Setup) -> None:
     # The loss axis comes from the data (None), so moving another logit or the smoothing
     # changes the data, not the spec; an infinite loss (a zero target weight) is left out of
     # the line, and a curve with no finite loss at all gets a fixed axis.
-    finite = grid["loss"][grid["loss"].notna() & (grid["loss"].abs() != math.inf)]
     drawn = grid.assign(loss=grid["loss"].where(grid["loss"].abs() != math.inf))
     st.markdown(f"**{t('cross_entropy.scrub_title', target=target)}**")
     charts.show(
@@ -84,7 +83,7 @@ def scrub_chart(setup: lesson.Setup) -> None:
             x_title=f"z[{target}]",
             y_title="loss",
             x_domain=lesson.LOGIT_RANGE,
-            y_domain=None if len(finite) else (0.0, 1.0),
+            y_domain=None if drawn["loss"].notna().any() else (0.0, 1.0),
             description=t("cross_entropy.scrub_alt", target=target),
             label=t("cross_entropy.scrub_label", target=target),
             step=lesson.LOGIT_STEP,

@@ -16,7 +16,6 @@ from functools import cache
 from urllib.parse import parse_qs, quote, urlencode
 
 import pytest
-import streamlit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -341,23 +340,13 @@ def test_caps_hold_whatever_the_link_asks(monkeypatch, page, link, function, wit
     real = getattr(module, function)
     calls = []
 
-    page_file, lesson_file = str(ROOT / "pages" / f"{page}.py"), str(ROOT / module.__file__)
-
-    def called_by_the_page() -> bool:
-        """The page's own calls, directly or through st.cache_data; not a lesson calling
-        itself for a "what if" (e.g. z[t] + 1)."""
-        frame = sys._getframe(2)
-        while frame is not None and frame.f_code.co_filename not in (page_file, lesson_file):
-            frame = frame.f_back
-        return frame is not None and frame.f_code.co_filename == page_file
-
     def spy(*args, **kwargs):
-        if called_by_the_page():
+        # The page's own calls (a lesson may call itself for a "what if", e.g. z[t] + 1).
+        if sys._getframe(1).f_code.co_filename == str(ROOT / "pages" / f"{page}.py"):
             calls.append(inspect.signature(real).bind(*args, **kwargs).arguments)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(module, function, spy)
-    streamlit.cache_data.clear()  # a cached result would skip the call
     at = open_page(page, **link)
     assert_safe(at)
     assert at.warning, "a notice says the link asked for too much"

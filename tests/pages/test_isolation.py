@@ -112,8 +112,8 @@ def arrow_values(data: bytes) -> tuple[str, str]:
 
 def shown(at) -> dict:
     """Everything seeded that the page shows: metrics, tables, chart data."""
-    # A chart's data as values, not Arrow bytes: a dataset that comes out of st.cache_data
-    # (unpickled) encodes the same values in different bytes.
+    # A chart's data as values, not Arrow bytes: the same values can be encoded in different
+    # bytes (e.g. a DataFrame that went through a pickle round trip).
     charts = [
         (chart.proto.spec, [(d.name, arrow_values(d.data.data)) for d in chart.proto.datasets])
         for chart in at.get("vega_lite_chart")
