@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bench import classroom, cold_start, machine, reruns, server
 from bench.server import ROOT
-from lib.view.lessons_index import LESSONS
+from lib.lessons import LESSONS
 
 PARTS = ("latency", "scrub", "reruns", "classroom", "cold", "memory")
 SCRUB_PAGES = ("activations", "cross_entropy", "dropout")
@@ -73,13 +73,13 @@ HEADER = ["measure", "page", "value", "bare page", "ratio", "target", "", "note"
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--only", default=",".join(PARTS), help=f"comma list of {', '.join(PARTS)}")
-    p.add_argument("--pages", default=",".join(x.url_path for x in LESSONS))
+    p.add_argument("--pages", default=",".join(x.path for x in LESSONS))
     p.add_argument("--presses", type=int, default=10, help="key presses per page (median)")
     p.add_argument("--reruns", type=int, default=20, help="AppTest reruns per page (median)")
     p.add_argument("--students", default="10,30,60,120", help="classroom sizes, comma list")
     p.add_argument("--bare-students", type=int, default=60, help="class size on the bare page")
     p.add_argument("--duration", type=float, default=60, help="seconds each student stays")
-    p.add_argument("--class-page", default=LESSONS[0].url_path, help="the lesson the class opens")
+    p.add_argument("--class-page", default=LESSONS[0].path, help="the lesson the class opens")
     p.add_argument("--cold-runs", type=int, default=3)
     p.add_argument(
         "--set",
@@ -156,7 +156,7 @@ def browser_parts(args, rows: list[Row]) -> None:
             bare = cold_start.cold_start(
                 browser, server.BARE, "", cold_start.BARE_TEXT, args.cold_runs
             )
-            first = LESSONS[0].url_path
+            first = LESSONS[0].path
             app = {}
 
             def lesson_cold() -> float:

@@ -1,9 +1,9 @@
 """Every visible string goes through ``t(key, **values)``.
 
-A language's catalog is the folder ``lib/locales/<lang>/``: one TOML file per part of the app
-(``common.toml``, one per lesson), each holding tables that flatten to dotted keys such as
-``autograd.title``. Adding a language means adding a folder with the same keys; a test checks
-that the catalogs agree and that every key is used.
+A language's catalog is ``lib/locales/<lang>/*.toml`` (the parts every page shares) plus each
+lesson's own ``lib/lessons/<lesson>/<lang>.toml``, each holding tables that flatten to dotted
+keys such as ``autograd.title``. Adding a language means adding those files with the same keys; a
+test checks that the catalogs agree and that every key is used.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 LOCALES_DIR = Path(__file__).parent / "locales"
+LESSONS_DIR = Path(__file__).parent / "lessons"
 DEFAULT_LANGUAGE = "en"
 # Language code -> the language's own name, as shown in the switch.
 LANGUAGES = {"en": "English", "zh": "简体中文"}
@@ -40,7 +41,8 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 
 
 def catalog_files(lang: str) -> list[Path]:
-    return sorted((LOCALES_DIR / lang).glob("*.toml"))
+    shared = sorted((LOCALES_DIR / lang).glob("*.toml"))
+    return shared + sorted(LESSONS_DIR.glob(f"*/{lang}.toml"))
 
 
 @cache

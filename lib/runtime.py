@@ -43,10 +43,10 @@ def prepare() -> None:
 def _import_what_pages_use() -> None:
     """Best effort: a module that fails to import here fails again on its own page, visibly,
     instead of taking every page down with it."""
-    from lib.view.lessons_index import LESSONS
+    from lib.lessons import LESSONS
 
     names = ["pyarrow", "streamlit.emojis"]  # Arrow: every chart; emojis: page_icon's check (0.7 s)
-    names += [f"lib.lessons.{lesson.url_path}" for lesson in LESSONS]
+    names += [f"lib.lessons.{lesson.path}" for lesson in LESSONS]
     names += [f"lib.view.{view}" for view in ("charts", "classroom", "panels", "url_state")]
     for name in names:
         try:

@@ -4,28 +4,15 @@ import pandas as pd
 import streamlit as st
 
 from lib.i18n import t, template
-from lib.lessons import activations as lesson
+from lib.lessons import activations
 from lib.lessons._format import num
-from lib.urlspec import Bool, ChoiceList, Float, Spec
+from lib.lessons.activations import compute as lesson
 from lib.view import charts, panels
-from lib.view.frame import require_navigation
 from lib.view.url_state import PageState
-
-require_navigation()
 
 LO, HI = lesson.RANGE
 X_STEP = 0.1  # the probe slider's step, and so the scrub grid's
-SPEC = Spec(
-    (
-        ChoiceList("fn", lesson.NOTES_FOUR, options=lesson.NAMES),
-        Float("x", 0.0, LO, HI, step=X_STEP),
-        Float("lo", -5.0, LO, HI, step=0.5),
-        Float("hi", 5.0, LO, HI, step=0.5),
-        Float("beta", 1.0, 0.1, 10.0, step=0.1),
-        Float("threshold", 20.0, 1.0, 40.0, step=1.0),
-        Bool("inplace", False),
-    )
-)
+SPEC = activations.PARAMS
 PALETTE = charts.palette(lesson.NAMES)
 state = PageState("activations", SPEC)
 if state.url_values["lo"] >= state.url_values["hi"]:

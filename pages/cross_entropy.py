@@ -6,27 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from lib.i18n import t, template
-from lib.lessons import cross_entropy as lesson
+from lib.lessons import cross_entropy
 from lib.lessons._format import num
-from lib.urlspec import Bool, Choice, Float, FloatList, Int, Spec
+from lib.lessons.cross_entropy import compute as lesson
 from lib.view import charts, panels
-from lib.view.frame import require_navigation
 from lib.view.url_state import PageState
 
-require_navigation()
-
 LO, HI = lesson.LOGIT_RANGE
-SPEC = Spec(
-    (
-        FloatList("logits", (2.0, 1.0, 0.1), LO, HI, lesson.MIN_CLASSES, lesson.MAX_CLASSES),
-        Int("target", 0, 0, lesson.MAX_CLASSES - 1),
-        FloatList("weight", (), *lesson.WEIGHT_RANGE, lesson.MIN_CLASSES, lesson.MAX_CLASSES),
-        Float("smoothing", 0.0, 0.0, 1.0, step=0.05),
-        Int("ignore", lesson.NO_IGNORE, lesson.NO_IGNORE, lesson.MAX_CLASSES - 1),
-        Choice("reduction", "mean", options=lesson.REDUCTIONS),
-        Bool("mistake", False),
-    )
-)
+SPEC = cross_entropy.PARAMS
 state = PageState("cross_entropy", SPEC)
 n_url = len(state.url_values["logits"])
 if state.url_values["target"] >= n_url:

@@ -4,24 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from lib.i18n import t, template
-from lib.lessons import dropout as lesson
+from lib.lessons import dropout
 from lib.lessons._format import num
-from lib.lessons._rng import SEED_RANGE
-from lib.urlspec import Bool, Choice, Float, Int, Spec
+from lib.lessons.dropout import compute as lesson
 from lib.view import charts, panels
-from lib.view.frame import require_navigation
 from lib.view.url_state import PageState
 
-require_navigation()
-
-SPEC = Spec(
-    (
-        Float("p", 0.5, 0.0, 1.0, step=lesson.P_STEP),
-        Int("seed", 0, *SEED_RANGE),
-        Choice("mode", "train", options=("train", "eval")),
-        Bool("inplace", False),
-    )
-)
+SPEC = dropout.PARAMS
 state = PageState("dropout", SPEC)
 
 

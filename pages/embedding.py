@@ -4,32 +4,15 @@ import pandas as pd
 import streamlit as st
 
 from lib.i18n import t
-from lib.lessons import embedding as lesson
+from lib.lessons import embedding
 from lib.lessons._format import num as fmt
-from lib.lessons._rng import SEED_RANGE
-from lib.urlspec import MAX_RAW_CHARS, Bool, Choice, Float, Int, IntList, Spec
+from lib.lessons.embedding import compute as lesson
+from lib.urlspec import MAX_RAW_CHARS
 from lib.view import charts, panels
-from lib.view.frame import require_navigation
 from lib.view.text import md_escape
 from lib.view.url_state import PageState, quoted
 
-require_navigation()
-
-SPEC = Spec(
-    (
-        Int("num", 10, lesson.MIN_NUM, lesson.MAX_NUM),
-        Int("dim", 4, lesson.MIN_DIM, lesson.MAX_DIM),
-        IntList("ids", lesson.DEFAULT_IDS, 0, lesson.MAX_NUM - 1, 1, lesson.MAX_IDS),
-        lesson.Sentence("text", ""),
-        Int("padding_idx", lesson.NO_PADDING, lesson.NO_PADDING, lesson.MAX_NUM - 1),
-        Float("max_norm", 0.0, *lesson.MAX_NORM_RANGE, step=0.1),
-        Choice("norm_type", "2", options=lesson.NORM_TYPES),
-        Bool("scale_grad", False),
-        Bool("sparse", False),
-        Choice("loss", "sum", options=lesson.LOSSES),
-        Int("seed", 0, *SEED_RANGE),
-    )
-)
+SPEC = embedding.PARAMS
 state = PageState("embedding", SPEC)
 
 

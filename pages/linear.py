@@ -6,28 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from lib.i18n import t
-from lib.lessons import linear as lesson
+from lib.lessons import linear
 from lib.lessons._format import num
-from lib.lessons._rng import SEED_RANGE
-from lib.urlspec import Bool, FloatList, Int, Spec
+from lib.lessons.linear import compute as lesson
 from lib.view import charts, panels
-from lib.view.frame import require_navigation
 from lib.view.url_state import PageState
-
-require_navigation()
 
 LO, HI = lesson.X_RANGE
 SIZES = (lesson.MIN_FEATURES, lesson.MAX_FEATURES)
-SPEC = Spec(
-    (
-        Int("in", 2, *SIZES),
-        Int("out", 2, *SIZES),
-        Bool("bias", True),
-        Int("seed", 0, *SEED_RANGE),
-        # Empty means "not in the link": the page then uses lesson.default_x(in).
-        FloatList("x", (), LO, HI, 1, lesson.MAX_FEATURES),
-    )
-)
+SPEC = linear.PARAMS
 state = PageState("linear", SPEC)
 n_in_url, x_url = state.url_values["in"], state.url_values["x"]
 if x_url and len(x_url) != n_in_url:

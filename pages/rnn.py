@@ -4,32 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from lib.i18n import t
-from lib.lessons import rnn as lesson
+from lib.lessons import rnn
 from lib.lessons._format import num
-from lib.lessons._rng import SEED_RANGE
-from lib.urlspec import MAX_RAW_CHARS, Bool, Choice, Float, Int, IntList, Spec
+from lib.lessons.rnn import compute as lesson
+from lib.urlspec import MAX_RAW_CHARS
 from lib.view import charts, panels
-from lib.view.frame import require_navigation
 from lib.view.url_state import PageState
 
-require_navigation()
-
-SPEC = Spec(
-    (
-        Choice("cell", "rnn", options=lesson.CELLS),
-        Choice("kind", "sine", options=lesson.KINDS),
-        Int("input", 1, 1, lesson.MAX_INPUT),
-        Int("hidden", 4, 1, lesson.MAX_HIDDEN),
-        Int("steps", 16, 1, lesson.MAX_STEPS),
-        Int("batch", 1, 1, lesson.MAX_BATCH),
-        Int("seed", 0, *SEED_RANGE),
-        Float("freq", 0.125, *lesson.FREQ_RANGE, step=0.025),
-        IntList("tokens", (), 0, lesson.MAX_INPUT - 1, 1, lesson.MAX_STEPS),
-        Int("t", 3, 0, lesson.MAX_STEPS - 1),
-        Int("unit", 0, 0, lesson.MAX_HIDDEN - 1),
-        Bool("batch_first", False),
-    )
-)
+SPEC = rnn.PARAMS
 state = PageState("rnn", SPEC)
 url = state.url_values
 

@@ -6,22 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from lib.i18n import t
-from lib.lessons import sequential as lesson
-from lib.urlspec import Int, Spec
+from lib.lessons import sequential
+from lib.lessons.sequential import compute as lesson
 from lib.view import charts, panels
-from lib.view.frame import require_navigation
 from lib.view.url_state import PageState
 
-require_navigation()
-
-SPEC = Spec(
-    (
-        Int("size", 28, *lesson.SIZE_RANGE),
-        Int("batch", 1, *lesson.BATCH_RANGE),
-        Int("channels", 1, *lesson.CHANNELS_RANGE),
-        lesson.LayerList("layers", lesson.NOTES_MODEL),
-    )
-)
+SPEC = sequential.PARAMS
 state = PageState("sequential", SPEC)
 
 # The model being edited: a list of [uid, Layer]. Each layer's widgets are keyed by its uid, so

@@ -6,33 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from lib.i18n import t
-from lib.lessons import sgd as lesson
+from lib.lessons import sgd
 from lib.lessons._format import num
-from lib.urlspec import Bool, Choice, Float, Int, Spec
+from lib.lessons.sgd import compute as lesson
 from lib.view import charts, panels
-from lib.view.frame import presenting, require_navigation
+from lib.view.frame import presenting
 from lib.view.url_state import PageState
-
-require_navigation()
 
 LO, HI = lesson.DOMAIN
 DEFAULTS = lesson.Settings()
-SPEC = Spec(
-    (
-        Choice("surface", DEFAULTS.surface, options=lesson.SURFACES),
-        Float("cond", DEFAULTS.a, *lesson.COND_RANGE, step=0.5),
-        Float("x0", DEFAULTS.x0, LO, HI, step=0.1),
-        Float("y0", DEFAULTS.y0, LO, HI, step=0.1),
-        Float("lr", DEFAULTS.lr, *lesson.LR_RANGE, step=0.001),
-        Float("momentum", DEFAULTS.momentum, *lesson.MOMENTUM_RANGE, step=0.01),
-        Float("dampening", DEFAULTS.dampening, *lesson.DAMPENING_RANGE, step=0.05),
-        Float("wd", DEFAULTS.weight_decay, *lesson.WD_RANGE, step=0.01),
-        Bool("nesterov", DEFAULTS.nesterov),
-        Int("steps", DEFAULTS.steps, 1, lesson.MAX_STEPS),
-        # How many of the steps the picture shows; more than `steps` means all of them.
-        Int("show", lesson.MAX_STEPS, 0, lesson.MAX_STEPS),
-    )
-)
+SPEC = sgd.PARAMS
 state = PageState("sgd", SPEC)
 # A link without `show` (or with a larger one) shows every step: "all at once" is the default.
 state.url_values["show"] = min(state.url_values["show"], state.url_values["steps"])

@@ -4,26 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from lib.i18n import t
-from lib.lessons import tensors as lesson
-from lib.urlspec import Choice, Int, IntList, Spec
+from lib.lessons import tensors
+from lib.lessons.tensors import compute as lesson
 from lib.view import charts, panels
-from lib.view.frame import require_navigation
 from lib.view.text import md_escape
 from lib.view.url_state import PageState, quoted
 
-require_navigation()
-
 N_MAX = lesson.MAX_ELEMENTS
-SPEC = Spec(
-    (
-        IntList("shape", lesson.DEFAULT_SHAPE, 1, N_MAX, 1, lesson.MAX_DIMS),
-        IntList("view", lesson.DEFAULT_VIEW, -1, N_MAX, 1, lesson.MAX_DIMS),
-        lesson.DimPair("transpose", ()),
-        Int("at", lesson.DEFAULT_AT, 0, N_MAX - 1),
-        Int("value", lesson.DEFAULT_WRITE, *lesson.WRITE_RANGE),
-        Choice("dtype", "float32", options=lesson.DTYPES),
-    )
-)
+SPEC = tensors.PARAMS
 # The headline numbers, named as the "Reproduce this" snippet prints them.
 METRICS = (
     "t.stride()",

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from lib import i18n
-from lib.view.lessons_index import LESSONS
+from lib.lessons import LESSONS
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = sorted(p for p in i18n.LOCALES_DIR.iterdir() if p.is_dir())
 ENGLISH = i18n.catalog(i18n.DEFAULT_LANGUAGE)
 # Tables whose keys the code may build at run time (t(f"{lesson}.title"), t(f"notice.{reason}")).
-DYNAMIC_TABLES = {lesson.url_path for lesson in LESSONS} | {"notice", "panel", "nav", "home"}
+DYNAMIC_TABLES = {lesson.path for lesson in LESSONS} | {"notice", "panel", "nav", "home"}
 # Every table of the catalogs: the lessons' and the shared parts of the app.
 KNOWN_TABLES = DYNAMIC_TABLES | {"frame", "share", "labels"}
 

@@ -65,21 +65,37 @@ def show_qr(container, link: str, width: int) -> None:
 
 
 def share_panel(page: str, names: Sequence[str], page_params: Mapping[str, str]) -> None:
-    """A "Share this state" expander (teacher options, link, QR); in presenter mode, the QR
-    code and link of the student view shown large, ready to scan from the back of the room.
+    """A "Share this state" expander under the lesson's controls (teacher options, link, QR); in
+    presenter mode it offers the student view's QR code, large, ready to scan from the back of
+    the room, out of the picture's way until the teacher opens it.
 
-    An expander, not a popover: a popover's content sits at the end of the page, so the
-    keyboard reached it only after every other control (31 Tabs on the dropout page, measured);
-    an expander's content comes right after its header."""
+    Its content is drawn only while it is open (``on_change="rerun"``: opening it reruns the
+    lesson's fragment), so a closed panel costs a slider move one element. An expander, not a
+    popover: a popover's content sits at the end of the page, so the keyboard reached it only
+    after every other control (31 Tabs on the dropout page, measured)."""
     base = app_base(st.context.url or "http://localhost:8501", page)
     if presenting():
-        link = student_link(base, page, page_params, lang=language())
-        qr_col, text_col = st.columns([1, 3], vertical_alignment="center")
-        show_qr(qr_col, link, width=240)
-        text_col.markdown(f"**{t('share.scan')}**")
-        text_col.code(link, language=None, wrap_lines=True)
+        panel = st.expander(
+            t("share.present_button"),
+            icon=":material/qr_code_2:",
+            key=f"{page}.share.open_present",
+            on_change="rerun",
+        )
+        if panel.open:
+            link = student_link(base, page, page_params, lang=language())
+            panel.markdown(f"**{t('share.scan')}**")
+            show_qr(panel, link, width=360)
+            panel.code(link, language=None, wrap_lines=True)
         return
-    with st.expander(t("share.button"), icon=":material/qr_code_2:"):
+    panel = st.expander(
+        t("share.button"),
+        icon=":material/qr_code_2:",
+        key=f"{page}.share.open",
+        on_change="rerun",
+    )
+    if not panel.open:
+        return
+    with panel:
         st.caption(t("share.intro"))
         lock = st.toggle(t("share.lock"), key=f"{page}.share.lock", help=t("share.lock_help"))
         hide = st.multiselect(
@@ -87,6 +103,5 @@ def share_panel(page: str, names: Sequence[str], page_params: Mapping[str, str])
         )
         link = student_link(base, page, page_params, lang=language(), lock=lock, hide=hide)
         st.code(link, language=None, wrap_lines=True)
-        # Expander content runs on every rerun even when closed: draw the code only on request.
         if st.toggle(t("share.show_qr"), key=f"{page}.share.qr"):
             show_qr(st, link, width=200)

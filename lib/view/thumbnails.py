@@ -11,18 +11,16 @@ import streamlit as st
 import torch
 
 from lib.i18n import t
-from lib.lessons import (
-    activations,
-    autograd,
-    cross_entropy,
-    dropout,
-    embedding,
-    linear,
-    rnn,
-    sequential,
-    sgd,
-)
 from lib.lessons._format import num
+from lib.lessons.activations import compute as activations
+from lib.lessons.autograd import compute as autograd
+from lib.lessons.cross_entropy import compute as cross_entropy
+from lib.lessons.dropout import compute as dropout
+from lib.lessons.embedding import compute as embedding
+from lib.lessons.linear import compute as linear
+from lib.lessons.rnn import compute as rnn
+from lib.lessons.sequential import compute as sequential
+from lib.lessons.sgd import compute as sgd
 from lib.view import charts
 
 HEIGHT = 150

@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from lib.view.lessons_index import LESSONS
+from lib.lessons import LESSONS
 from tests.e2e.browser import open_page
 from tests.e2e.conftest import screenshot, wait_for_app
 
@@ -36,7 +36,7 @@ STREAMLIT_FRAME = [
 BLOCKING = {"serious", "critical"}
 
 STATES = ["lang=en", "lang=zh", "lang=zh&present=1"]
-PAGES = ["", *(lesson.url_path for lesson in LESSONS)]  # "" is the home page
+PAGES = ["", *(lesson.path for lesson in LESSONS)]  # "" is the home page
 
 
 @pytest.fixture(scope="module")

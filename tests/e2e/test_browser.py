@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lib.view.lessons_index import LESSONS
+from lib.lessons import LESSONS
 from tests.e2e.browser import metric, open_page, press_on_slider
 from tests.e2e.conftest import screenshot, start_server, stop_server, wait_for_app
 
@@ -37,9 +37,7 @@ def test_home_links_to_every_lesson(page, app_url):
     wait_for_app(page)
     links = page.locator("[data-testid=stPageLink] a")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    assert [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs] == [
-        lesson.url_path for lesson in LESSONS
-    ]
+    assert [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs] == [lesson.path for lesson in LESSONS]
     screenshot(page, "home")
 
 

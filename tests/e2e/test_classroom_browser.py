@@ -10,12 +10,12 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
-from lib.view.lessons_index import LESSONS
+from lib.lessons import LESSONS
 from tests.e2e.browser import open_page
 from tests.e2e.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
-PAGES = [lesson.url_path for lesson in LESSONS]
+PAGES = [lesson.path for lesson in LESSONS]
 
 
 def no_errors(page) -> None:

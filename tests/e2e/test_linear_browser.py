@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lib.lessons import linear
+from lib.lessons.linear import compute as linear
 from tests.e2e.browser import expect_code, metric, open_page, press_on_slider
 from tests.e2e.conftest import screenshot, wait_for_app
 

@@ -10,8 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lib.lessons import dropout
 from lib.lessons._format import num
+from lib.lessons.dropout import compute as dropout
 from tests.e2e.browser import open_page, press_on_slider
 from tests.e2e.conftest import SCREENSHOTS
 

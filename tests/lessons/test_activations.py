@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lib.lessons import activations
+from lib.lessons.activations import compute as activations
 
 SETTINGS = settings(deadline=None, max_examples=60)
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.lessons import autograd
+from lib.lessons.autograd import compute as autograd
 
 
 # Values are float32 inside PyTorch; the closed forms are computed in float64.

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.lessons import cross_entropy as ce
+from lib.lessons.cross_entropy import compute as ce
 
 SETTINGS = settings(deadline=None, max_examples=60)
 

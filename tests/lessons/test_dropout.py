@@ -10,8 +10,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.lessons import dropout
 from lib.lessons._rng import SEED_RANGE
+from lib.lessons.dropout import compute as dropout
 
 SETTINGS = settings(deadline=None, max_examples=40)
 SIZE = dropout.SIZE

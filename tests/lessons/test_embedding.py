@@ -13,9 +13,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.lessons import embedding as emb
 from lib.lessons._rng import SEED_RANGE
-from lib.lessons.embedding import Setup
+from lib.lessons.embedding import compute as emb
+from lib.lessons.embedding.compute import Setup
 
 SETTINGS = settings(deadline=None, max_examples=60)
 

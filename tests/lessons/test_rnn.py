@@ -14,8 +14,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.lessons import rnn
 from lib.lessons._rng import SEED_RANGE
+from lib.lessons.rnn import compute as rnn
 
 SETTINGS = settings(deadline=None, max_examples=40)
 TOL = 2e-5  # float32 PyTorch against float64 Python

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.lessons import activations, dropout
-from lib.lessons import cross_entropy as ce
 from lib.lessons._grid import slider_grid
+from lib.lessons.activations import compute as activations
+from lib.lessons.cross_entropy import compute as ce
+from lib.lessons.dropout import compute as dropout
 
 SETTINGS = settings(deadline=None, max_examples=25)
 

@@ -13,8 +13,8 @@ import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lib.lessons import sequential as seq
-from lib.lessons.sequential import Layer
+from lib.lessons.sequential import compute as seq
+from lib.lessons.sequential.compute import Layer
 
 SETTINGS = settings(deadline=None, max_examples=60)
 LAYERS = seq.LayerList("layers", seq.NOTES_MODEL)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.lessons import sgd
+from lib.lessons.sgd import compute as sgd
 
 SETTINGS = settings(deadline=None, max_examples=60)
 B = 5.0  # the Rosenbrock coefficient of this lesson

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lib.lessons import tensors
+from lib.lessons.tensors import compute as tensors
 
 SETTINGS = settings(deadline=None, max_examples=150)
 

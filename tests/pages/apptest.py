@@ -9,11 +9,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from lib.view.lessons_index import LESSONS
+from lib.lessons import LESSONS
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRY = str(ROOT / "streamlit_app.py")
-PAGES = tuple(lesson.url_path for lesson in LESSONS)
+PAGES = tuple(lesson.path for lesson in LESSONS)
 
 
 def open_page(page: str, **params: object) -> AppTest:

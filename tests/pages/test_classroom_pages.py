@@ -33,6 +33,9 @@ def test_without_teacher_options_controls_are_live():
 
 def test_presenter_mode_shows_the_qr_code_of_the_student_link():
     at = open_page("dropout", p=0.3, seed=5, present=1)
+    assert not [c for c in at.code if "dropout?" in c.value], "closed until the teacher opens it"
+    at.session_state["dropout.share.open_present"] = True  # the teacher opens the panel
+    at.run()
     codes = [c.value for c in at.code if "dropout?" in c.value]
     assert len(codes) == 1
     link = codes[0]

@@ -9,10 +9,8 @@ And everything that scales the work (sizes, steps, lengths, list lengths) stays 
 
 from __future__ import annotations
 
-import ast
 import math
 import sys
-from functools import cache
 from urllib.parse import parse_qs, quote, urlencode
 
 import pytest
@@ -20,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from lib.lessons import BY_PATH
 from lib.view.text import md_escape
 from tests.pages.apptest import PAGES, ROOT, metrics, open_page
 
@@ -69,15 +68,9 @@ MARKERS = ("<b data-x", "<script", "<img", "javascript:", "\\href", "**XSS", ":r
 LITERAL = {"code", "text_input", "vega_lite_chart", "image"}
 
 
-@cache
 def spec_names(page: str) -> tuple[str, ...]:
-    """The URL parameters a page declares: the first argument of each entry of its SPEC."""
-    tree = ast.parse((ROOT / "pages" / f"{page}.py").read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Spec":
-            entries = node.args[0].elts
-            return tuple(entry.args[0].value for entry in entries)
-    raise AssertionError(f"pages/{page}.py declares no SPEC")
+    """The URL parameters a lesson declares, from the registry."""
+    return tuple(param.name for param in BY_PATH[page].params.params)
 
 
 def as_query(pairs: list[tuple[str, str]]) -> dict[str, str | list[str]]:
@@ -281,7 +274,7 @@ def ones(n: int, value: str = "1") -> str:
 
 
 def layers_within_range(layers) -> bool:
-    from lib.lessons.sequential import KINDS, MAX_LAYERS
+    from lib.lessons.sequential.compute import KINDS, MAX_LAYERS
 
     return len(layers) <= MAX_LAYERS and all(
         spec.lo <= value <= spec.hi
@@ -336,13 +329,13 @@ def test_caps_hold_whatever_the_link_asks(monkeypatch, page, link, function, wit
     import importlib
     import inspect
 
-    module = importlib.import_module(f"lib.lessons.{page}")
+    module = importlib.import_module(f"lib.lessons.{page}.compute")
     real = getattr(module, function)
     calls = []
 
     def spy(*args, **kwargs):
         # The page's own calls (a lesson may call itself for a "what if", e.g. z[t] + 1).
-        if sys._getframe(1).f_code.co_filename == str(ROOT / "pages" / f"{page}.py"):
+        if sys._getframe(1).f_code.co_filename != module.__file__:
             calls.append(inspect.signature(real).bind(*args, **kwargs).arguments)
         return real(*args, **kwargs)
 

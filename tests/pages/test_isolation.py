@@ -15,7 +15,10 @@ import pyarrow
 import pytest
 import torch
 
-from lib.lessons import dropout, embedding, linear, rnn
+from lib.lessons.dropout import compute as dropout
+from lib.lessons.embedding import compute as embedding
+from lib.lessons.linear import compute as linear
+from lib.lessons.rnn import compute as rnn
 from tests.pages.apptest import metrics, open_page
 
 SEED = 42

@@ -8,7 +8,7 @@ import json
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-from lib.lessons import linear
+from lib.lessons.linear import compute as linear
 from tests.pages.apptest import metrics, numbers_in, open_page, run_snippet, snippet, texts
 
 

@@ -19,7 +19,7 @@ def f4(value: float) -> str:
 def test_home_lists_every_lesson_in_order():
     from streamlit.testing.v1 import AppTest
 
-    from lib.view.lessons_index import LESSONS
+    from lib.lessons import LESSONS
     from tests.pages.apptest import ENTRY
 
     at = AppTest.from_file(ENTRY, default_timeout=60).run()

@@ -12,9 +12,10 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from lib.i18n import catalog
-from lib.lessons import activations, dropout
-from lib.lessons import cross_entropy as ce
 from lib.lessons._format import num
+from lib.lessons.activations import compute as activations
+from lib.lessons.cross_entropy import compute as ce
+from lib.lessons.dropout import compute as dropout
 from tests.pages.apptest import open_page
 
 

@@ -16,7 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib.i18n import catalog
-from lib.lessons import activations, autograd, cross_entropy, dropout, rnn, sgd, tensors
+from lib.lessons.activations import compute as activations
+from lib.lessons.autograd import compute as autograd
+from lib.lessons.cross_entropy import compute as cross_entropy
+from lib.lessons.dropout import compute as dropout
+from lib.lessons.rnn import compute as rnn
+from lib.lessons.sgd import compute as sgd
+from lib.lessons.tensors import compute as tensors
 from tests.pages.apptest import metrics, open_page, run_snippet, snippet, texts
 
 EN, ZH = catalog("en"), catalog("zh")

@@ -1,0 +1,140 @@
+"""What the autograd page draws (notes §1): the graph backward() walked, y over x with its
+tangent, the gradients, and .grad accumulating over backward() calls."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.i18n import t
+from lib.lessons._format import num
+from lib.lessons.autograd import compute as lesson
+from lib.view import charts
+from lib.view.lesson import Page, Part
+
+SECTIONS = (Part("accumulate", "autograd.accumulate_title"),)
+
+# Leaf tensors blue, grad_fn operations orange, the output plain (as in the caption).
+GRAPH_FILLS = {"leaf": "#DCEBF7", "op": "#FCEBD0", "out": "#FFFFFF"}
+
+
+def graph_chart(result: lesson.Backward) -> charts.Spec:
+    """The graph backward() walked: each node with its value (data) and dy/d(node) (grad)."""
+    nodes = pd.DataFrame(
+        [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "text": f"{n.label}\ndata {num(n.value)}\ngrad {num(n.grad)}",
+            }
+            for n in result.nodes
+        ]
+        + [{"id": "y", "kind": "out", "text": f"y\n{num(result.y)}\n{t('autograd.graph_output')}"}]
+    )
+    edges = [(e.src, e.dst) for e in result.edges] + [(result.nodes[-1].id, "y")]
+    return charts.graph(nodes, edges, description=t("autograd.graph_alt"), fills=GRAPH_FILLS)
+
+
+def curve_chart(result: lesson.Backward, w: float, x: float, b: float) -> charts.Spec:
+    curve = lesson.y_and_tangent(w, x, b, *lesson.X_RANGE)
+    line = curve.rename(columns={"y": "value"}).assign(series="y = w·x + b")
+    probe = pd.DataFrame({"x": [x], "value": [result.y], "series": ["y = w·x + b"]})
+    return charts.lines(
+        line,
+        x="x",
+        y="value",
+        color=None,
+        x_title="x",
+        y_title="y",
+        x_domain=lesson.X_RANGE,
+        y_domain=(-30, 30),
+        description=t("autograd.chart_alt"),
+        marks=probe,
+    )
+
+
+def grad_text(value: float | None) -> str:
+    return "None" if value is None else num(value)
+
+
+def live(page: Page) -> None:
+    state = page.state
+    w = state.control(st.slider, "w", "w", *lesson.W_RANGE, step=0.1)
+    x = state.control(st.slider, "x", "x", *lesson.X_RANGE, step=0.1)
+    b = state.control(st.slider, "b", "b", *lesson.B_RANGE, step=0.1)
+    page.sync({"w": w, "x": x, "b": b})
+    result = lesson.forward_backward(w, x, b)
+
+    with page.picture:
+        with st.container(horizontal=True):
+            st.metric("y", num(result.y))
+            st.metric("w.grad", num(result.grad_w), help=t("autograd.help_grad_w"))
+            st.metric("x.grad", num(result.grad_x), help=t("autograd.help_grad_x"))
+            st.metric("b.grad", num(result.grad_b), help=t("autograd.help_grad_b"))
+        left, right = st.columns([3, 2])
+        with left:
+            st.markdown(f"**{t('autograd.graph_title')}**")
+            charts.show(graph_chart(result), key="autograd.graph")
+            st.caption(t("autograd.graph_caption"))
+        with right:
+            st.markdown(f"**{t('autograd.chart_title')}**")
+            charts.show(curve_chart(result, w, x, b), key="autograd.chart")
+            st.caption(t("autograd.chart_caption", slope=num(result.grad_x)))
+
+    page.formula(
+        r"\begin{gathered}"
+        rf"y = w\cdot x + b = {num(w)}\cdot {num(x)} + {num(b)} = {num(result.y)} \\"
+        rf"\frac{{\partial y}}{{\partial w}} = x = {num(result.grad_w)},\quad"
+        rf"\frac{{\partial y}}{{\partial x}} = w = {num(result.grad_x)},\quad"
+        rf"\frac{{\partial y}}{{\partial b}} = 1 = {num(result.grad_b)}"
+        r"\end{gathered}"
+    )
+    with page.slot("accumulate"):
+        accumulation(page, w, x, b)
+    page.code(lesson.snippet(w, x, b))
+
+    twice = lesson.accumulate(w, x, b, ["backward", "backward"])[-1].grad_w
+    candidates = {num(v) for v in (result.grad_w, twice, result.grad_x, 1.0, 0.0)}
+    page.check(
+        key="autograd.check",
+        question=t("autograd.check_question", w=num(w), x=num(x), b=num(b)),
+        options=sorted(candidates, key=float),
+        answers={num(twice)},
+        explanation=t("autograd.check_explanation", once=num(result.grad_w), twice=num(twice)),
+    )
+
+
+def accumulation(page: Page, w: float, x: float, b: float) -> None:
+    """.grad adds up over backward() calls until it is zeroed: buttons replay real calls."""
+    st.markdown(t("autograd.accumulate_intro"))
+    st.code(lesson.second_backward_error(w, x, b), language="text", wrap_lines=True)
+    st.markdown(t("autograd.second_backward_outro"))
+    actions = st.session_state.setdefault(page.state.key("actions"), ["backward"])
+    buttons = st.columns(3)
+    if buttons[0].button(t("autograd.backward_again"), icon=":material/replay:"):
+        actions.append("backward")
+    if buttons[1].button(t("autograd.zero_grad"), icon=":material/restart_alt:"):
+        actions.append("zero_grad")
+    if buttons[2].button(t("autograd.reset"), icon=":material/undo:"):
+        actions[:] = ["backward"]
+    del actions[:-12]  # keep the table short: the last 12 calls
+    calls = lesson.accumulate(w, x, b, actions)
+    table = pd.DataFrame(
+        {
+            t("autograd.call"): [
+                "y.backward(retain_graph=True)" if c.action == "backward" else "grad = None"
+                for c in calls
+            ],
+            "w.grad": [grad_text(c.grad_w) for c in calls],
+            "x.grad": [grad_text(c.grad_x) for c in calls],
+            "b.grad": [grad_text(c.grad_b) for c in calls],
+        }
+    )
+    table.index = range(1, len(table) + 1)
+    st.table(table)
+
+
+def notes_extra(page: Page) -> None:
+    st.code(lesson.NOTES_CODE, language="python")
+    st.markdown(t("autograd.notes_error_intro"))
+    st.code(lesson.notes_code_error(), language="text")

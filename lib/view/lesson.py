@@ -1,0 +1,127 @@
+"""The frame of every lesson page: one layout, the same for each lesson (DESIGN.md, the lesson
+pattern), drawn so that a slider move redraws only what depends on it.
+
+The full run draws what does not move: the title and lede, the notices, the headings and static
+captions of every part, the rarely moved controls (``view.secondary``) and the notes box. It lays
+out a slot (a container) for each live part, then runs the lesson's live fragment
+(``view.live``), which draws the main controls in the left column and fills the slots: the picture
+right of the controls (on the first screen), the check and the share panel under the controls, the
+formula under the picture, the lesson's own sections, the code. A move reruns only the fragment;
+Streamlit 1.67 replaces what a fragment wrote into a container made outside it (widgets included,
+measured: no accumulation, the widgets belong to the fragment).
+
+A lesson's view module (``lib/lessons/<path>/view.py``) provides:
+
+- ``SECTIONS``: its own parts between the formula and the code, as ``Part``s (may be empty);
+- ``live(page)``: the fragment body; draws the main controls (into the current container, the
+  left column), calls ``page.sync(values)``, fills ``page.picture`` and the slots (``with
+  page.slot(name):``) and asks ``page.check(...)``;
+- optionally ``prepare(state)``: cross-parameter rules on the URL values, before the notices;
+- optionally ``secondary(page)``: rarely moved controls, drawn in the full run in an expander
+  under the main controls (moving one reruns the page);
+- optionally ``notes_extra(page)``: static additions to the notes box.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from lib.i18n import t
+from lib.lessons.lesson import Lesson
+from lib.view import panels
+from lib.view.url_state import PageState
+
+
+@dataclass(frozen=True)
+class Part:
+    """A live part of the page under the picture: a static heading (catalog key), an optional
+    static caption under it (catalog key), and the slot the fragment fills."""
+
+    name: str
+    title: str | None = None
+    caption: str | None = None
+
+
+FORMULA = Part("formula", "panel.formula")
+CODE = Part("code", "panel.code", "panel.code_help")
+
+
+@dataclass
+class Page:
+    """What a lesson's view draws into."""
+
+    lesson: Lesson
+    state: PageState
+    picture: Any  # the main picture, right of the main controls
+    slots: dict[str, Any] = field(default_factory=dict)  # a container per Part, by name
+    secondary: dict[str, Any] = field(default_factory=dict)  # values of the secondary controls
+    share: Any = None  # under the controls: the share panel
+    check_box: Any = None  # under the controls: the check
+
+    def slot(self, name: str):
+        return self.slots[name]
+
+    def sync(self, values: dict[str, Any]) -> None:
+        """The current values to the URL, and the share panel under the controls."""
+        with self.share:
+            self.state.sync(values)
+
+    def formula(self, latex: str, caption: str | None = None) -> None:
+        """The formula with the current numbers (its heading is static)."""
+        with self.slots["formula"]:
+            st.latex(latex)
+            if caption:
+                st.caption(caption)
+
+    def code(self, snippet: str) -> None:
+        self.slots["code"].code(snippet, language="python")
+
+    def check(self, **question: Any) -> None:
+        """Check yourself, asked under the controls, before the formula and the tables below
+        give the answer away (``panels.check_yourself``'s arguments)."""
+        with self.check_box:
+            panels.check_yourself(**question)
+
+
+def view_of(lesson: Lesson):
+    return importlib.import_module(f"lib.lessons.{lesson.path}.view")
+
+
+def render(lesson: Lesson) -> None:
+    """Draw ``lesson`` in the frame: everything static once, the live part as a fragment."""
+    view = view_of(lesson)
+    state = PageState(lesson.path, lesson.params)
+    st.title(t(f"{lesson.path}.title"))
+    st.markdown(t(f"{lesson.path}.lede"))
+    if hasattr(view, "prepare"):
+        view.prepare(state)
+    state.show_notices()
+
+    left, right = st.columns([1, 2.3], gap="medium")
+    live_box = left.container()
+    page = Page(lesson, state, picture=right.container())
+    if hasattr(view, "secondary"):
+        with left.expander(t("frame.more_controls"), icon=":material/tune:"):
+            page.secondary = view.secondary(page) or {}
+    page.check_box = left.container()
+    page.share = left.container()
+
+    for part in (FORMULA, *view.SECTIONS, CODE):
+        if part.title:
+            st.subheader(t(part.title), divider="gray")
+        page.slots[part.name] = st.container()
+        if part.caption:
+            st.caption(t(part.caption))
+    notes_box = st.container()
+
+    with live_box:
+        st.fragment(view.live)(page)
+    with notes_box:
+        # Drawn last: its stable class (st-key-lesson-notes) tells browser tests the page is done.
+        panels.notes_box(lesson.path)
+        if hasattr(view, "notes_extra"):
+            view.notes_extra(page)
