@@ -8,7 +8,7 @@ PORT ?= 8501
 # made resolving a fresh install take 332 s instead of 23 s (measured here).
 PIP_INSTALL := $(BIN)/pip install --quiet --retries 0
 
-.PHONY: run test lint clean bench
+.PHONY: run test test-fast soak lint clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ lint: $(VENV)/.dev
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The inner loop: lint, the lessons and the pages in AppTest (no browser).
+test-fast: lint
+	$(BIN)/python -m pytest --ignore=tests/e2e
+
+# The long run of hostile links against one server (make test runs 80 of them).
+soak: $(VENV)/.dev
+	HOSTILE_LINKS=400 $(BIN)/python -m pytest tests/e2e/test_hostile_browser.py
 
 # Benchmarks (not tests): prints a table, appends it to bench/RESULTS.md. Quick: BENCH=--quick
 bench: $(VENV)/.dev

@@ -103,7 +103,8 @@ def render(lesson: Lesson) -> None:
 
     left, right = st.columns([1, 2.3], gap="medium")
     live_box = left.container()
-    page = Page(lesson, state, picture=right.container())
+    # The key gives the picture a stable class (st-key-lesson-picture) for the browser tests.
+    page = Page(lesson, state, picture=right.container(key="lesson-picture"))
     if hasattr(view, "secondary"):
         with left.expander(t("frame.more_controls"), icon=":material/tune:"):
             page.secondary = view.secondary(page) or {}

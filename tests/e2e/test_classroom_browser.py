@@ -36,6 +36,28 @@ def test_every_lesson_in_both_languages(page, app_url, name, lang):
     screenshot(page, f"{name}_{lang}")
 
 
+SCREENS = [("", (1280, 800)), ("?present=1", (1920, 1080))]
+
+
+@pytest.mark.parametrize(("query", "size"), SCREENS, ids=["laptop", "projector"])
+@pytest.mark.parametrize("name", PAGES)
+def test_the_picture_is_on_the_first_screen(browser, app_url, name, query, size):
+    """What a class should see, the lesson's first chart, is whole on the first screen of a
+    laptop, and of a projector in presenter mode, without scrolling."""
+    screen = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    try:
+        open_page(screen, app_url, name + query)
+        chart = screen.locator(".st-key-lesson-picture [data-testid=stVegaLiteChart]").first
+        chart.locator("svg.marks").wait_for()
+        box = chart.bounding_box()
+        assert box is not None
+        assert box["y"] >= 0 and box["y"] + box["height"] <= size[1], (name, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= size[0], (name, box)
+        screenshot(screen, f"{name}_first_screen{'_presenter' if query else ''}")
+    finally:
+        screen.close()
+
+
 @pytest.mark.parametrize("query", ["", "?present=1"])
 @pytest.mark.parametrize("name", PAGES)
 def test_every_lesson_on_a_phone(browser, app_url, name, query):
@@ -69,11 +91,12 @@ def test_every_lesson_on_a_phone(browser, app_url, name, query):
 def test_every_lesson_in_presenter_mode(page, app_url, name):
     open_page(page, app_url, f"{name}?present=1&lang=zh")
     no_errors(page)
+    screenshot(page, f"{name}_presenter_zh")  # the picture, with the QR panel closed
+    page.get_by_text("学生：扫码打开本页").click()  # the teacher opens it when the class needs it
     qr = page.get_by_role("img", name="二维码")  # its alt text, in the page's language
     expect(qr).to_have_count(1)  # retries: the image arrives with the lesson's fragment
     link = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))[0].text
     assert link.startswith(f"{app_url}/{name}?") and "lang=zh" in link
-    screenshot(page, f"{name}_presenter_zh")
 
 
 def font_size(page, selector: str) -> float:
@@ -85,6 +108,7 @@ def test_presenter_mode_type_is_larger_and_its_qr_code_opens_this_state(page, ap
     normal = font_size(page, "[data-testid=stMarkdownContainer] p")
     open_page(page, app_url, "dropout?p=0.3&seed=5&present=1")
     assert font_size(page, "[data-testid=stMarkdownContainer] p") >= 1.25 * normal
+    page.get_by_text("Students: scan this page's QR code").click()
     qr = page.get_by_role("img", name="QR code of the link")
     png = qr.screenshot()
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))

@@ -1,4 +1,5 @@
-"""200 hostile links in a row, across every page, in one Chromium tab against one server.
+"""80 hostile links in a row, across every page, in one Chromium tab against one server
+(``make soak``: 400, the long run).
 
 The server must stay healthy, no page may show Streamlit's exception box, nothing from a link
 may become a DOM element or run as script (no alert, no injected <b>/<img>/<script>), and at the
@@ -7,6 +8,7 @@ end every lesson still draws normally.
 
 from __future__ import annotations
 
+import os
 import urllib.request
 from urllib.parse import quote
 
@@ -20,7 +22,9 @@ from tests.pages.test_hostile_pages import FRAME, HOSTILE, RAW_ESCAPED, encoded,
 
 pytestmark = pytest.mark.e2e
 
-LINKS = 200
+# 80 is the fewest for which every page gets every value in some parameter (checked below);
+# the long soak (`make soak`) asks for more.
+LINKS = int(os.environ.get("HOSTILE_LINKS", "80"))
 # Browser-sized values: the 100,000-character ones go through AppTest; here 10,000 items stay.
 VALUES = tuple(v for v in HOSTILE if len(v) <= 25_000) + RAW_ESCAPED
 # What a link could inject if it were rendered as HTML: none of it may exist in the page.
@@ -47,6 +51,18 @@ def hostile_links() -> list[str]:
     return links
 
 
+def test_every_page_gets_every_value():
+    """What the run proves: each page gets each hostile value in at least one parameter."""
+    for page in PAGES:
+        given = {
+            value
+            for link in hostile_links()
+            if link.startswith(f"{page}?")
+            for value in (pair.split("=", 1)[1] for pair in link.split("?", 1)[1].split("&"))
+        }
+        assert given >= {encoded(v) for v in VALUES}, page
+
+
 def healthy(base: str) -> bool:
     with urllib.request.urlopen(f"{base}/_stcore/health", timeout=10) as response:
         return response.status == 200
@@ -54,13 +70,13 @@ def healthy(base: str) -> bool:
 
 @pytest.fixture(scope="module")
 def own_server():
-    """A server of its own: whatever 200 hostile links do to it, other tests don't share it."""
+    """A server of its own: whatever the hostile links do to it, other tests don't share it."""
     server, base = start_server()
     yield base
     stop_server(server)
 
 
-def test_two_hundred_hostile_links_in_a_row(browser, own_server):
+def test_hostile_links_in_a_row(browser, own_server):
     base = own_server
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     dialogs = []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import multiprocessing
 import re
-import subprocess
-import sys
+import traceback
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -41,14 +43,35 @@ def snippet(at: AppTest) -> str:
     return blocks[0]
 
 
+# Snippets run in a child process of a fork server that has imported torch once: a fresh
+# `python -c` paid ~2 s of `import torch` per snippet (about 100 s of the suite). The child has
+# none of the test's state: only torch imported, a fresh __main__ namespace, its own stdout.
+_SNIPPETS = multiprocessing.get_context("forkserver")
+_SNIPPETS.set_forkserver_preload(["torch"])
+
+
+def _exec_snippet(code: str, conn) -> None:
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, "<snippet>", "exec"), {"__name__": "__main__"})  # noqa: S102
+        conn.send((True, out.getvalue(), ""))
+    except BaseException:  # noqa: BLE001 (the test reports it)
+        conn.send((False, out.getvalue(), traceback.format_exc()))
+
+
 def run_snippet(code: str) -> dict[str, str]:
-    """Run a snippet in a fresh Python; return its ``name = value`` lines as a dict."""
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
-    )
-    assert done.returncode == 0, done.stderr
+    """Run a snippet in a fresh process; return its ``name = value`` lines as a dict."""
+    receive, send = _SNIPPETS.Pipe(duplex=False)
+    child = _SNIPPETS.Process(target=_exec_snippet, args=(code, send))
+    child.start()
+    send.close()
+    assert receive.poll(120), "the snippet did not finish in 120 s"
+    ok, stdout, error = receive.recv()
+    child.join(30)
+    assert ok, error
     printed = {}
-    for line in done.stdout.splitlines():
+    for line in stdout.splitlines():
         name, sep, value = line.partition(" = ")
         assert sep, f"unexpected snippet output line: {line!r}"
         printed[name] = value
