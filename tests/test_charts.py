@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.view import charts
+from lib.view import kinds as charts
+from lib.view.kinds.base import unnamed_marks_hidden
 
 NAMES = ["relu", "sigmoid", "tanh", "softplus", "gelu"]
 
@@ -58,8 +59,34 @@ def test_highlighted_bar_is_outlined_and_its_value_bold():
     bar, *texts = spec["layer"]
     assert bar["encoding"]["strokeWidth"]["condition"] == {"test": "datum['hit']", "value": 2.5}
     assert bar["encoding"]["strokeWidth"]["value"] == 0
-    for text in texts:
-        assert text["encoding"]["fontWeight"]["condition"]["value"] == "bold"
+    # Each value is written by exactly one text layer, in bold where the bar is highlighted.
+    for hit in (False, True):
+        for value in data["p"]:
+            writers = [
+                t["mark"]["fontWeight"]
+                for t in texts
+                if eval_filter(t["transform"][0]["filter"], {"p": value, "hit": hit})
+            ]
+            assert writers == ["bold" if hit else "normal"], (value, hit)
+
+
+def eval_filter(expression: str, datum: dict) -> bool:
+    """A bars filter (comparisons, !, &&) on one datum, without eval."""
+    result = True
+    for term in expression.split("&&"):
+        term = term.strip()
+        negate = term.startswith("!")
+        term = term.lstrip("!")
+        field = term.split("'")[1]
+        value = datum[field]
+        if ">=" in term:
+            ok = value >= float(term.split(">=")[1])
+        elif "<" in term:
+            ok = value < float(term.split("<")[1])
+        else:
+            ok = bool(value)
+        result = result and (ok != negate)
+    return result
 
 
 def test_marks_a_screen_reader_cannot_name_are_hidden_from_it():
@@ -72,10 +99,10 @@ def test_marks_a_screen_reader_cannot_name_are_hidden_from_it():
             {"data": {"name": "empty"}, "mark": {"type": "rect"}},
         ],
     }
-    shown = charts._unnamed_marks_hidden(spec)
+    shown = unnamed_marks_hidden(spec)
     assert shown["layer"][0]["mark"] == "point"  # has items, each described by Vega-Lite
     assert shown["layer"][1]["mark"] == {"type": "rect", "aria": False}
     # config.aria false reaches the items only; the marks must say it themselves.
-    quiet = charts._unnamed_marks_hidden({**spec, "config": {"aria": False}})
+    quiet = unnamed_marks_hidden({**spec, "config": {"aria": False}})
     assert all(layer["mark"]["aria"] is False for layer in quiet["layer"])
     assert spec["layer"][1]["mark"] == {"type": "rect"}  # the builder's spec is not changed

@@ -1,0 +1,37 @@
+"""The chart kinds every lesson draws from, authored in Altair and compiled once (base.py says
+how). A lesson's view calls a kind with its DataFrames and draws the result with ``show``;
+no Vega-Lite is written anywhere else."""
+
+from lib.view.kinds.bars import bars
+from lib.view.kinds.base import (
+    HIGHLIGHT,
+    INK,
+    LINE_COLOURS,
+    MUTED,
+    OKABE_ITO,
+    Spec,
+    compact,
+    palette,
+    show,
+)
+from lib.view.kinds.graph import graph
+from lib.view.kinds.heatmap import heatmap
+from lib.view.kinds.lines import SCRUB, lines, scrub_lines
+
+__all__ = [
+    "HIGHLIGHT",
+    "INK",
+    "LINE_COLOURS",
+    "MUTED",
+    "OKABE_ITO",
+    "SCRUB",
+    "Spec",
+    "bars",
+    "compact",
+    "graph",
+    "heatmap",
+    "lines",
+    "palette",
+    "scrub_lines",
+    "show",
+]
