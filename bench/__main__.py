@@ -12,11 +12,11 @@ import shlex
 import traceback
 from dataclasses import dataclass
 
-from bench import classroom, cold_start, machine, reruns, server
+from bench import classroom, cold_start, deltas, machine, reruns, server
 from bench.server import ROOT
 from lib.lessons import LESSONS
 
-PARTS = ("latency", "scrub", "reruns", "classroom", "cold", "memory")
+PARTS = ("deltas", "latency", "scrub", "reruns", "classroom", "cold", "memory")
 SCRUB_PAGES = ("activations", "cross_entropy", "dropout")
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
@@ -79,7 +79,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--students", default="10,30,60,120", help="classroom sizes, comma list")
     p.add_argument("--bare-students", type=int, default=60, help="class size on the bare page")
     p.add_argument("--duration", type=float, default=60, help="seconds each student stays")
-    p.add_argument("--class-page", default=LESSONS[0].path, help="the lesson the class opens")
+    p.add_argument(
+        "--class-pages", default="autograd,sgd", help="the lessons a class opens, comma list"
+    )
     p.add_argument("--cold-runs", type=int, default=3)
     p.add_argument(
         "--set",
@@ -102,6 +104,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     args.only = [x for x in args.only.split(",") if x]
     args.pages = [x for x in args.pages.split(",") if x]
     args.students = [int(x) for x in args.students.split(",") if x]
+    args.class_pages = [x for x in args.class_pages.split(",") if x]
     args.options = dict(item.split("=", 1) for item in args.set)
     return args
 
@@ -178,6 +181,23 @@ def browser_parts(args, rows: list[Row]) -> None:
                 )
 
 
+def deltas_part(args, rows: list[Row]) -> None:
+    with server.start(server.BARE) as bare:
+        floor = deltas.deltas_per_move(bare.url, "")
+    with server.start(server.APP, **args.options) as app:
+        for page in args.pages:
+            guarded(
+                rows,
+                "7 deltas per move",
+                page,
+                lambda p=page: deltas.deltas_per_move(app.url, p),
+                unit="",
+                bare=floor,
+                target=12,
+                ratio_target=False,
+            )
+
+
 def rerun_part(args, rows: list[Row]) -> None:
     floor = reruns.bare_rerun_ms(args.reruns)
     for page in args.pages:
@@ -195,7 +215,7 @@ def rerun_part(args, rows: list[Row]) -> None:
 def classroom_part(args, rows: list[Row]) -> list[str]:
     lines, broken = [], []
     runs = [(server.BARE, "", args.bare_students)] if args.bare_students else []
-    runs += [(server.APP, args.class_page, n) for n in args.students]
+    runs += [(server.APP, page, n) for page in args.class_pages for n in args.students]
     for script, page, n in runs:
         options = args.options if script == server.APP else {}
         with server.start(script, **options) as srv:
@@ -226,7 +246,7 @@ def classroom_part(args, rows: list[Row]) -> list[str]:
     if args.students:
         lines.append("")
         lines.append(
-            f"Breaks (p95 > 300 ms or an error) first at {min(broken)} students."
+            f"Breaks (p95 > 300 ms or an error) first at {min(broken)} students (any page)."
             if broken
             else f"Held p95 <= 300 ms with no errors up to {max(args.students)} students."
         )
@@ -240,8 +260,8 @@ def memory_part(args, rows: list[Row]) -> None:
         guarded(
             rows,
             "5 RSS per session",
-            args.class_page,
-            lambda: classroom.memory_per_session(app, args.class_page),
+            args.class_pages[0],
+            lambda: classroom.memory_per_session(app, args.class_pages[0]),
             unit="MB",
             bare=floor,
             target=5,
@@ -262,6 +282,8 @@ def main(argv=None) -> None:
     print(about, flush=True)
     rows: list[Row] = []
     class_lines: list[str] = []
+    if "deltas" in args.only:
+        deltas_part(args, rows)
     if {"latency", "scrub", "cold"} & set(args.only):
         browser_parts(args, rows)
     if "reruns" in args.only:
