@@ -59,16 +59,15 @@ class Page:
     picture: Any  # the main picture, right of the main controls
     slots: dict[str, Any] = field(default_factory=dict)  # a container per Part, by name
     secondary: dict[str, Any] = field(default_factory=dict)  # values of the secondary controls
-    share: Any = None  # under the controls: the share panel
-    check_box: Any = None  # under the controls: the check
 
     def slot(self, name: str):
         return self.slots[name]
 
     def sync(self, values: dict[str, Any]) -> None:
-        """The current values to the URL, and the share panel under the controls."""
-        with self.share:
-            self.state.sync(values)
+        """The current values to the URL, and the share panel under the controls. Call it (and
+        ``check``) at the top level of ``live``: they draw in the fragment's own column (a
+        container made outside the fragment costs every move one more element, its wrapper)."""
+        self.state.sync(values)
 
     def formula(self, latex: str, caption: str | None = None) -> None:
         """The formula with the current numbers (its heading is static)."""
@@ -83,8 +82,7 @@ class Page:
     def check(self, **question: Any) -> None:
         """Check yourself, asked under the controls, before the formula and the tables below
         give the answer away (``panels.check_yourself``'s arguments)."""
-        with self.check_box:
-            panels.check_yourself(**question)
+        panels.check_yourself(**question)
 
 
 def view_of(lesson: Lesson):
@@ -108,8 +106,6 @@ def render(lesson: Lesson) -> None:
     if hasattr(view, "secondary"):
         with left.expander(t("frame.more_controls"), icon=":material/tune:"):
             page.secondary = view.secondary(page) or {}
-    page.check_box = left.container()
-    page.share = left.container()
 
     for part in (FORMULA, *view.SECTIONS, CODE):
         if part.title:
