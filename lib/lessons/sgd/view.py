@@ -1,0 +1,558 @@
+"""What the sgd page draws (notes §4): the path of real opt.step() calls on a 2-D loss surface
+and the loss after each step, stepped through one step at a time, with PyTorch's update rule,
+the steps read from the optimizer, and the stability limit of the learning rate."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from lib.i18n import t
+from lib.lessons._format import num
+from lib.lessons.sgd import compute as lesson
+from lib.view import charts
+from lib.view.frame import presenting
+from lib.view.lesson import Page, Part
+from lib.view.url_state import PageState
+
+SECTIONS = (Part("table", "sgd.table_title"),)
+
+LO, HI = lesson.DOMAIN
+SHOW, STEPS, STEPS_BEFORE = "sgd.show", "sgd.steps", "sgd.steps_before"
+# Where Step stops: the steps a diverged run took (it has no next step), else MAX_STEPS.
+STEP_LIMIT = "sgd.step_limit"
+WINDOW = 10  # rows of the step table: the current step and the ones just before it
+LOSS_FLOOR = 1e-6  # the loss chart's log axis starts here (a loss of 0 is drawn on it)
+LOSS_CEILING = 1e5  # and ends here (a diverged run's last loss is drawn at the top)
+PATH, FUTURE, START_FILL, MINIMUM = charts.HIGHLIGHT, "#6B7280", "#FFFFFF", "#FFFFFF"
+# The heatmap's colour: log-loss scaled to 0..1, in 12 bands so their edges read as contours.
+BANDS = {"type": "quantize", "domain": [0.0, 1.0], "scheme": {"name": "blues", "count": 12}}
+
+
+def lr_options(state: PageState) -> list[float]:
+    """The lr slider's values, plus the one the link gave if it is not among them (kept for
+    the whole session so the slider's options never change under it)."""
+    extra = st.session_state[state.seed("lr_extra", state.url_values["lr"])]
+    return sorted({*lesson.LR_GRID, extra})
+
+
+def follow_steps() -> None:
+    """When `steps` changes: if every step was shown, keep showing every step."""
+    steps = st.session_state[STEPS]
+    before = st.session_state.get(STEPS_BEFORE, steps)
+    shown = st.session_state.get(SHOW, steps)
+    st.session_state[SHOW] = steps if shown >= before else min(shown, steps)
+
+
+def show_none() -> None:
+    st.session_state[SHOW] = 0
+
+
+def show_next() -> None:
+    """One more step: the next one of the run, or a new one added to the run. A run that
+    stopped (diverged) has no next step: then nothing changes."""
+    if st.session_state[SHOW] >= st.session_state.get(STEP_LIMIT, lesson.MAX_STEPS):
+        return
+    if st.session_state[SHOW] >= st.session_state[STEPS]:
+        st.session_state[STEPS] = min(st.session_state[STEPS] + 1, lesson.MAX_STEPS)
+    st.session_state[SHOW] = min(st.session_state[SHOW] + 1, st.session_state[STEPS])
+
+
+def show_all() -> None:
+    st.session_state[SHOW] = st.session_state[STEPS]
+
+
+def vec(pair) -> str:
+    return "(" + ", ".join(num(v) for v in pair) + ")"
+
+
+def tex_vec(pair) -> str:
+    """A column vector: two short rows fit a phone where a row vector would not."""
+    return r"\begin{pmatrix}" + r"\\ ".join(num(v) for v in pair) + r"\end{pmatrix}"
+
+
+def axis(field: str, title: str) -> dict:
+    scale = {"domain": [LO, HI], "nice": False, "zero": False}
+    return {"field": field, "type": "quantitative", "scale": scale, "title": title}
+
+
+def surface_chart(
+    cells: pd.DataFrame, path: pd.DataFrame, points: pd.DataFrame, *, description: str
+) -> dict:
+    """Heatmap of the loss surface (rect cells coloured by log10 of the loss, no labels) with
+    the optimizer's path on top: the steps shown in orange, the rest of the run dashed grey,
+    the start as a white circle, the current point in orange, the minima as white crosses.
+    A private builder (lib/view/charts.py has no heatmap on quantitative axes)."""
+    position = {"x": axis("x", "x"), "y": axis("y", "y")}
+    width = (HI - LO) / lesson.GRID
+    size = 440 if presenting() else 330  # pixels: fits a phone, or fills a projector
+    line_order = {"order": {"field": "step", "type": "quantitative"}}
+    shown = [{"filter": "datum.shown"}]
+
+    def point_layer(kind: str, shape: str, size: int, fill: str, stroke: str) -> dict:
+        mark = {"type": "point", "shape": shape, "size": size, "filled": True, "clip": True}
+        mark.update(fill=fill, stroke=stroke, strokeWidth=1.5, opacity=1)
+        return {
+            "data": {"name": "points"},
+            "transform": [{"filter": f"datum.kind == '{kind}'"}],
+            "mark": mark,
+            "encoding": position,
+        }
+
+    spec = {
+        "description": description,
+        "width": size,
+        "height": size,
+        "datasets": {"cells": cells, "path": path, "points": points},
+        "layer": [
+            {
+                "data": {"name": "cells"},
+                # The cell edges from its column and row, computed in the browser: three small
+                # columns of data instead of five (less to serialise on every rerun).
+                "transform": [
+                    {"calculate": f"{LO} + datum.col * {width}", "as": "x0"},
+                    {"calculate": f"{LO} + (datum.col + 1) * {width}", "as": "x1"},
+                    {"calculate": f"{LO} + datum.row * {width}", "as": "y0"},
+                    {"calculate": f"{LO} + (datum.row + 1) * {width}", "as": "y1"},
+                ],
+                "mark": {"type": "rect", "strokeWidth": 0.6},
+                "encoding": {
+                    "x": axis("x0", "x"),
+                    "x2": {"field": "x1"},
+                    "y": axis("y0", "y"),
+                    "y2": {"field": "y1"},
+                    "color": {
+                        "field": "level",
+                        "type": "quantitative",
+                        "scale": BANDS,
+                        "legend": None,
+                    },
+                    # The same colour as a thin outline hides the seams between cells.
+                    "stroke": {
+                        "field": "level",
+                        "type": "quantitative",
+                        "scale": BANDS,
+                        "legend": None,
+                    },
+                },
+            },
+            {
+                "data": {"name": "path"},
+                "mark": {"type": "line", "color": FUTURE, "strokeWidth": 1.5, "clip": True}
+                | {"strokeDash": [4, 3]},
+                "encoding": position | line_order,
+            },
+            {
+                "data": {"name": "path"},
+                "transform": shown,
+                "mark": {"type": "line", "color": PATH, "strokeWidth": 2.5, "clip": True},
+                "encoding": position | line_order,
+            },
+            {
+                "data": {"name": "path"},
+                "transform": shown,
+                "mark": {"type": "point", "filled": True, "size": 22, "color": PATH, "clip": True},
+                "encoding": position,
+            },
+            point_layer("minimum", "cross", 140, MINIMUM, charts.INK),
+            point_layer("start", "circle", 130, START_FILL, charts.INK),
+            point_layer("current", "circle", 170, PATH, "#FFFFFF"),
+        ],
+    }
+    return spec
+
+
+def loss_chart(losses: pd.DataFrame, steps: int, *, description: str) -> dict:
+    """The loss after each step on a log axis: the steps shown solid, the rest of the run
+    dashed, the current step as a point, the divergence bound as a dashed rule.
+    A private builder (charts.lines has no log y axis)."""
+    x = {
+        "field": "step",
+        "type": "quantitative",
+        "title": t("sgd.loss_x"),
+        # No domain in the spec (it would change with ``steps``): Vega takes it from the data,
+        # and the invisible "extent" points keep it at [0, steps] when a run stops early.
+        "scale": {"nice": False, "zero": True},
+        "axis": {"tickMinStep": 1},
+    }
+    y = {
+        "field": "plotted",
+        "type": "quantitative",
+        "title": t("sgd.loss_y"),
+        "scale": {"type": "log", "domain": [LOSS_FLOOR, LOSS_CEILING], "nice": False},
+        "axis": {"format": ".0e"},
+    }
+    shown = [{"filter": "datum.shown"}]
+    return {
+        "description": description,
+        "height": 330,
+        "datasets": {
+            "losses": losses,
+            "bound": pd.DataFrame({"plotted": [lesson.LOSS_BOUND]}),
+            "extent": pd.DataFrame({"step": [0, steps]}),
+        },
+        "layer": [
+            {
+                "data": {"name": "extent"},
+                "mark": {"type": "rule", "strokeOpacity": 0, "aria": False},
+                "encoding": {"x": x},
+            },
+            {
+                "data": {"name": "bound"},
+                "mark": {"type": "rule", "color": charts.HIGHLIGHT, "strokeDash": [2, 4]},
+                "encoding": {"y": y},
+            },
+            {
+                "data": {"name": "losses"},
+                "mark": {"type": "line", "color": FUTURE, "strokeWidth": 1.5, "strokeDash": [4, 3]},
+                "encoding": {"x": x, "y": y},
+            },
+            {
+                "data": {"name": "losses"},
+                "transform": shown,
+                "mark": {"type": "line", "color": charts.MUTED, "strokeWidth": 2.5},
+                "encoding": {"x": x, "y": y},
+            },
+            {
+                "data": {"name": "losses"},
+                "transform": [{"filter": "datum.current"}],
+                "mark": {"type": "point", "filled": True, "size": 120, "color": PATH},
+                "encoding": {"x": x, "y": y},
+            },
+        ],
+    }
+
+
+def picture(run: lesson.Run, shown: int) -> None:
+    s = run.settings
+    centres, values = lesson.surface_grid(s.surface, s.a)
+    levels = [math.log10(v + 0.01) for v in values]  # +0.01: the minimum (f = 0) gets a colour
+    low, high = min(levels), max(levels)
+    n = len(centres)
+    cells = pd.DataFrame(
+        {
+            "col": [i % n for i in range(n * n)],  # x = centres[col]
+            "row": [i // n for i in range(n * n)],  # y = centres[row]
+            "level": [(v - low) / (high - low) for v in levels],
+        }
+    )
+    trail = [(s.x0, s.y0)] + [step.after for step in run.steps]
+    path = pd.DataFrame(
+        {
+            "step": range(len(trail)),
+            "x": [p[0] for p in trail],
+            "y": [p[1] for p in trail],
+            "shown": [k <= shown for k in range(len(trail))],
+        }
+    )
+    minima = lesson.SURFACE_INFO[s.surface].minima
+    here = run.point(shown)
+    points = pd.DataFrame(
+        {
+            "kind": ["minimum"] * len(minima) + ["start", "current"],
+            "x": [m[0] for m in minima] + [s.x0, here[0]],
+            "y": [m[1] for m in minima] + [s.y0, here[1]],
+        }
+    )
+    all_losses = [run.loss_at(k) for k in range(run.taken + 1)]
+    losses = pd.DataFrame(
+        {
+            "step": range(run.taken + 1),
+            "plotted": [
+                min(max(v, LOSS_FLOOR), LOSS_CEILING) if math.isfinite(v) else LOSS_CEILING
+                for v in all_losses
+            ],
+            "shown": [k <= shown for k in range(run.taken + 1)],
+            "current": [k == shown for k in range(run.taken + 1)],
+        }
+    )
+
+    left, right = st.columns([1.15, 1])
+    with left:
+        st.markdown(f"**{t('sgd.surface_title')}**")
+        spec = surface_chart(
+            cells,
+            path,
+            points,
+            description=t("sgd.surface_alt", surface=t(f"sgd.surface_{s.surface}")),
+        )
+        # Fixed size (not stretched to the column): the square domain stays square.
+        charts.show(spec, key="sgd.surface", width="content")
+    with right:
+        st.markdown(f"**{t('sgd.loss_title')}**")
+        charts.show(
+            loss_chart(
+                losses,
+                s.steps,
+                description=t("sgd.loss_alt"),
+            ),
+            key="sgd.loss",
+        )
+    # What the colours mean, then what to try on this surface: one caption (one element less
+    # to send on every move).
+    st.caption(
+        t("sgd.picture_caption", bound=f"{lesson.LOSS_BOUND:g}")
+        + "\n\n"
+        + t(f"sgd.hint_{s.surface}")
+    )
+
+
+def step_table(run: lesson.Run, shown: int) -> None:
+    s = run.settings
+    first = max(1, shown - WINDOW + 1)
+    rows = run.steps[first - 1 : shown]
+    table = {
+        "step": [r.k for r in rows],
+        "f(p)": [num(r.loss) for r in rows],
+        "p": [vec(r.before) for r in rows],
+        "p.grad": [vec(r.grad) for r in rows],
+    }
+    if s.weight_decay:
+        table["p.grad + wd·p"] = [vec(lesson.step_parts(run, r.k).d_p) for r in rows]
+    table["momentum_buffer"] = [vec(r.buffer) if r.buffer else "—" for r in rows]
+    table[t("sgd.col_after")] = [vec(r.after) for r in rows]
+    st.table(pd.DataFrame(table), hide_index=True)
+    st.caption(
+        t("sgd.table_caption", first=first, last=shown, taken=run.taken)
+        + " "
+        + t("sgd.table_no_buffer" if not s.momentum else "sgd.table_first_buffer")
+    )
+
+
+def formula(page: Page, run: lesson.Run, shown: int) -> None:
+    """PyTorch's update rule, then the current step with its numbers, one short line each
+    (aligned on "=" so it fits a phone), then Sutskever's velocity for the same step."""
+    s = run.settings
+    general = (
+        r"\text{PyTorch: }\ g_t = \nabla f(p_{t-1}) + \lambda\,p_{t-1}"
+        r"\\ b_t = \mu\,b_{t-1} + (1-\tau)\,g_t\ \ (b_1 = g_1)"
+        r"\\ p_t = p_{t-1} - \gamma\,b_t"
+        r"\\ \text{(Nesterov: } p_t = p_{t-1} - \gamma\,(g_t + \mu\,b_t)\text{)}"
+        rf"\\[4pt] \text{{{t('sgd.sutskever_label')}}}"
+        r"\ v_t = \mu\,v_{t-1} + \gamma\,g_t"
+        r"\\ p_t = p_{t-1} - v_t"
+    )
+    k = min(shown, run.taken)
+    if k == 0:
+        caption = "sgd.formula_caption" if run.error else "sgd.formula_caption_none"
+        page.formula(r"\begin{gathered}" + general + r"\end{gathered}", caption=t(caption))
+        return
+    step = run.steps[k - 1]
+    parts = lesson.step_parts(run, k)
+    j = k - 1
+    lr, mu = num(s.lr), num(s.momentum)
+    lines = [rf"p_{{{j}}} &= {tex_vec(step.before)}"]
+    if s.weight_decay:
+        lines.append(
+            rf"g_{{{k}}} &= \nabla f(p_{{{j}}}) + \lambda\,p_{{{j}}} = {tex_vec(step.grad)}"
+        )
+        lines.append(rf"&\quad + {num(s.weight_decay)}\cdot{tex_vec(step.before)}")
+        lines.append(rf"&= {tex_vec(parts.d_p)}")
+    else:
+        lines.append(rf"g_{{{k}}} &= \nabla f(p_{{{j}}}) = {tex_vec(step.grad)}")
+    if parts.buffer is None:
+        lines.append(rf"p_{{{k}}} &= {tex_vec(step.before)} - {lr}\cdot{tex_vec(parts.d_p)}")
+    else:
+        if parts.previous_buffer is None:
+            lines.append(rf"b_1 &= g_1 = {tex_vec(parts.buffer)}")
+        else:
+            lines.append(rf"b_{{{k}}} &= {mu}\cdot{tex_vec(parts.previous_buffer)}")
+            lines.append(rf"&\quad + (1 - {num(s.dampening)})\cdot{tex_vec(parts.d_p)}")
+            lines.append(rf"&= {tex_vec(parts.buffer)}")
+        if s.nesterov:
+            lines.append(
+                rf"p_{{{k}}} &= {tex_vec(step.before)} - {lr}\cdot\Big({tex_vec(parts.d_p)}"
+            )
+            lines.append(rf"&\qquad + {mu}\cdot{tex_vec(parts.buffer)}\Big)")
+        else:
+            lines.append(rf"p_{{{k}}} &= {tex_vec(step.before)} - {lr}\cdot{tex_vec(parts.buffer)}")
+    lines.append(rf"&= {tex_vec(step.after)}")
+    if parts.sutskever_v is not None:
+        lines.append(
+            rf"v_{{{k}}} &= \gamma\,b_{{{k}}} = {tex_vec(parts.sutskever_v)}"
+            r"\ \ \text{(Sutskever)}"
+        )
+    numbers = r"\begin{aligned}" + r"\\".join(lines) + r"\end{aligned}"
+    page.formula(
+        r"\begin{gathered}"
+        + general
+        + rf"\\[8pt] \text{{{t('sgd.step_label', k=k)}}}\\"
+        + numbers
+        + r"\end{gathered}",
+        caption=t("sgd.formula_caption"),
+    )
+
+
+def prepare(state: PageState) -> None:
+    # A link without `show` (or with a larger one) shows every step: "all at once" is the default.
+    state.url_values["show"] = min(state.url_values["show"], state.url_values["steps"])
+
+
+def secondary(page: Page) -> dict:
+    """The surface and the start point, and the optimizer's rarer options."""
+    state = page.state
+    surface = state.control(
+        st.radio,
+        "surface",
+        t("sgd.surface"),
+        lesson.SURFACES,
+        format_func=lambda name: t(f"sgd.surface_{name}"),
+        horizontal=True,
+    )
+    a = state.control(
+        st.slider, "cond", t("sgd.cond"), *lesson.COND_RANGE, step=0.5, help=t("sgd.cond_help")
+    )
+    x0 = state.control(st.slider, "x0", "x0", LO, HI, step=0.1, help=t("sgd.start_help"))
+    y0 = state.control(st.slider, "y0", "y0", LO, HI, step=0.1, help=t("sgd.start_help"))
+    dampening = state.control(
+        st.slider,
+        "dampening",
+        "dampening",
+        *lesson.DAMPENING_RANGE,
+        step=0.05,
+        help=t("sgd.dampening_help"),
+    )
+    wd = state.control(
+        st.slider, "wd", "weight_decay", *lesson.WD_RANGE, step=0.01, help=t("sgd.wd_help")
+    )
+    nesterov = state.control(st.toggle, "nesterov", "nesterov", help=t("sgd.nesterov_help"))
+    return {
+        "surface": surface,
+        "cond": a,
+        "x0": x0,
+        "y0": y0,
+        "dampening": dampening,
+        "wd": wd,
+        "nesterov": nesterov,
+    }
+
+
+def live(page: Page) -> None:
+    state, more = page.state, page.secondary
+    lr = state.control(
+        st.select_slider,
+        "lr",
+        "lr",
+        options=lr_options(state),
+        format_func=lambda v: f"{v:g}",
+        help=t("sgd.lr_help"),
+    )
+    momentum = state.control(st.slider, "momentum", "momentum", *lesson.MOMENTUM_RANGE, step=0.01)
+    steps = state.control(
+        st.slider,
+        "steps",
+        t("sgd.steps"),
+        1,
+        lesson.MAX_STEPS,
+        on_change=follow_steps,
+        help=t("sgd.steps_help"),
+    )
+    st.session_state[STEPS_BEFORE] = steps
+    st.session_state[SHOW] = min(st.session_state[state.seeded("show")], steps)
+    show = state.control(st.slider, "show", t("sgd.show"), 0, steps, help=t("sgd.show_help"))
+    surface, nesterov, wd = more["surface"], more["nesterov"], more["wd"]
+    settings = lesson.Settings(
+        surface,
+        more["cond"],
+        more["x0"],
+        more["y0"],
+        lr,
+        momentum,
+        more["dampening"],
+        nesterov,
+        wd,
+        steps,
+    )
+    run = lesson.run(settings)
+    shown = min(show, run.taken)
+    st.session_state[STEP_LIMIT] = run.taken if run.diverged else lesson.MAX_STEPS
+
+    if "show" not in state.hidden:
+        st.caption(t("sgd.buttons"))
+        buttons = st.container(horizontal=True, gap="small")
+        # A button with nothing to do stays clickable and does nothing; they are disabled
+        # only for a locked link and for settings PyTorch refused.
+        locked = state.locked or run.error is not None
+        buttons.button(
+            t("sgd.reset"), on_click=show_none, icon=":material/first_page:", disabled=locked
+        )
+        buttons.button(
+            t("sgd.step"),
+            on_click=show_next,
+            icon=":material/play_arrow:",
+            disabled=locked,
+            type="primary",
+        )
+        buttons.button(
+            t("sgd.all"), on_click=show_all, icon=":material/last_page:", disabled=locked
+        )
+
+    # The share panel, under the stepping buttons.
+    values = {**more, "lr": lr, "momentum": momentum, "steps": steps, "show": show}
+    page.sync({name: values[name] for name in (p.name for p in state.spec.params)})
+
+    with page.picture:
+        here = run.point(shown)
+        with st.container(horizontal=True):
+            st.metric("x", num(here[0]))
+            st.metric("y", num(here[1]))
+            st.metric("loss", num(run.loss_at(shown)))
+            st.metric(t("sgd.taken"), str(shown), help=t("sgd.taken_help", steps=steps))
+
+        picture(run, shown)
+        # Under the charts, so that they stay in place when a run starts to diverge.
+        if run.error is not None:
+            st.code(f"ValueError: {run.error}", language="text", wrap_lines=True)
+            st.info(t("sgd.error_explain"), icon=":material/info:")
+        elif run.diverged:
+            st.info(
+                t(
+                    "sgd.diverged",
+                    taken=run.taken,
+                    loss=num(run.final_loss) if math.isfinite(run.final_loss) else "inf/nan",
+                    bound=f"{lesson.LOSS_BOUND:g}",
+                ),
+                icon=":material/trending_up:",
+            )
+
+        limit = lesson.stability(settings)
+        if limit.lr_limit is not None and run.error is None:
+            rule = "nesterov" if nesterov else ("momentum" if momentum else "plain")
+            minimum = lesson.SURFACE_INFO[surface].minima[0]
+            st.markdown(
+                t(
+                    "sgd.stability",
+                    point=vec(minimum),
+                    low=num(limit.eigenvalues[0]),
+                    high=num(limit.eigenvalues[1]),
+                    rule=t(f"sgd.rule_{rule}"),
+                    limit=num(limit.lr_limit),
+                    lr=f"{lr:g}",
+                    verdict=t("sgd.below" if lr < limit.lr_limit else "sgd.above"),
+                )
+            )
+
+    formula(page, run, shown)
+    with page.slot("table"):
+        if run.error is None and shown:
+            step_table(run, shown)
+        else:
+            st.caption(t("sgd.table_refused" if run.error else "sgd.table_empty"))
+    page.code(lesson.snippet(settings, show))
+
+    if run.error is None:
+        check = lesson.first_buffer(settings)
+        options = ["none", "grad", "damped", "lr_grad"] + (["grad_wd"] if wd else [])
+        page.check(
+            key="sgd.check",
+            question=t("sgd.check_question"),
+            options=options,
+            answers=check.right & set(options),
+            format_func=lambda o: t(f"sgd.check_{o}"),
+            explanation=t(
+                "sgd.check_explanation",
+                buffer="—" if check.buffer is None else vec(check.buffer),
+            ),
+        )
