@@ -204,7 +204,8 @@ def test_all_dropped_by_chance_is_explained_as_chance():
     assert draw.kept_count == 0
     assert dropout.all_dropped_chance(0.95) == pytest.approx(0.95**64)
     at = open_page("dropout", p=0.95, seed=1, mode="train")
-    at.radio[-1].set_value("64")
+    # The check's radio (in its form): the mode radio is in "More settings", below the check.
+    next(r for r in at.radio if r.form_id and "check" in r.form_id).set_value("64")
     button(at, "Reveal").click().run()
     shown = " ".join(s.value for s in at.success)
     assert "happened to drop all of them" in shown and f"{0.95**64:.2%}" in shown
