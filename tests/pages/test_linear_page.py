@@ -216,12 +216,17 @@ def test_snippet_prints_the_page_numbers(params):
     assert set(printed) == set(shown)  # weight.shape, every y[j], parameters
 
 
+def reveal(at) -> None:
+    """The check's Reveal button (by its label: the check sits under the controls, not last)."""
+    next(b for b in at.button if b.label == "Reveal").click().run()
+
+
 def test_check_yourself_weight_shape():
     at = open_page("linear", **{"in": 3, "out": 5})
     radio = [r for r in at.radio if "weight.shape" in r.label][0]
     assert radio.options == ["(3, 5)", "(5, 3)", "(15,)"]
     radio.set_value("(5, 3)")
-    at.button[-1].click().run()  # Reveal
+    reveal(at)
     assert any(s.value.startswith("Right.") and "(5, 3)" in s.value for s in at.success)
 
 
@@ -229,9 +234,9 @@ def test_check_yourself_parameter_count():
     at = open_page("linear", **{"in": 4, "out": 4, "bias": 0})
     radio = [r for r in at.radio if "parameters" in r.label][0]
     radio.set_value("16")  # 4 x 4 weights, no bias
-    at.button[-1].click().run()
+    reveal(at)
     assert any(s.value.startswith("Right.") and "16" in s.value for s in at.success)
     radio = [r for r in at.radio if "parameters" in r.label][0]
     radio.set_value("20")  # 4 x 4 + 4 would be with a bias
-    at.button[-1].click().run()
+    reveal(at)
     assert at.warning and "**16**" in at.warning[0].value

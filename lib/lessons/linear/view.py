@@ -1,0 +1,499 @@
+"""What the linear page draws (notes §5.1): the layer's weight in its true shape (out, in), b
+and y next to it, how a 2 → 2 layer moves a grid of points, y = x Aᵀ + b with the numbers, and
+the same layer written four ways."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+import pandas as pd
+import streamlit as st
+
+from lib.i18n import t
+from lib.lessons._format import num
+from lib.lessons.linear import compute as lesson
+from lib.view import charts
+from lib.view.lesson import Page, Part
+from lib.view.url_state import PageState
+
+LO, HI = lesson.X_RANGE
+SIZES = (lesson.MIN_FEATURES, lesson.MAX_FEATURES)
+
+SECTIONS = (Part("notation", "linear.notation_title"),)
+
+
+def prepare(state: PageState) -> None:
+    """A link's x must have one value per input feature."""
+    n_in_url, x_url = state.url_values["in"], state.url_values["x"]
+    if x_url and len(x_url) != n_in_url:
+        state.fix("x", lesson.fit_x(x_url, n_in_url), "linear_x_length")
+
+
+# Pixels per heatmap cell (square cells: the weight chart's shape is the weight's shape). Wide
+# layers get smaller cells so the weight, b and y together still fit a 390-pixel phone.
+CELL_MAX, CELL_MIN, CELLS_WIDTH = 42, 28, 250
+
+
+def cell_size(n_in: int) -> int:
+    return max(CELL_MIN, min(CELL_MAX, CELLS_WIDTH // (n_in + 2)))
+
+
+# Diverging colours: orange positive, blue negative, white at zero.
+SCHEME = "blueorange"
+
+
+def show_two_by_two(state: PageState) -> None:
+    st.session_state[state.key("in")] = 2
+    st.session_state[state.key("out")] = 2
+
+
+def cells(values) -> pd.DataFrame:
+    """A (rows, cols) tensor as a long table: row, col, value and a short label."""
+    rows, cols = values.shape
+    flat = values.flatten().tolist()
+    return pd.DataFrame(
+        {
+            "row": [i // cols for i in range(rows * cols)],
+            "col": [i % cols for i in range(rows * cols)],
+            "value": flat,
+            "label": [f"{v:.2f}" for v in flat],
+        }
+    )
+
+
+def _matrix_view(
+    name: str,
+    rows: int,
+    cols: int,
+    title: str | list[str],
+    top: float,
+    x_title: str | None,
+    cell: int,
+) -> dict:
+    """One heatmap of a concatenation: ``rows`` x ``cols`` cells on a signed colour scale
+    [-top, top], with row and column indices on the axes (a private builder: lib/view/charts.py
+    has an unsigned heatmap without axes)."""
+    position = {
+        "x": {
+            "field": "col",
+            "type": "ordinal",
+            "title": x_title,
+            "scale": {"domain": list(range(cols))},
+            "axis": {"orient": "top", "labelAngle": 0} if x_title else None,
+        },
+        "y": {
+            "field": "row",
+            "type": "ordinal",
+            "title": t("linear.output_axis"),
+            "scale": {"domain": list(range(rows))},
+            # Only the weight (the view with an x title) labels the rows; the others share them.
+            "axis": {} if x_title else None,
+        },
+    }
+    return {
+        "title": {
+            "text": title,
+            "orient": "bottom",
+            "anchor": "middle",
+            "fontSize": 12,
+            "lineHeight": 15,
+        },
+        "width": cell * cols,
+        "height": cell * rows,
+        "data": {"name": name},
+        "layer": [
+            {
+                "mark": {"type": "rect", "stroke": "white", "strokeWidth": 1},
+                "encoding": {
+                    **position,
+                    "color": {
+                        "field": "value",
+                        "type": "quantitative",
+                        "scale": {"domain": [-top, top], "scheme": SCHEME},
+                        "legend": None,
+                    },
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 11 if cell >= 36 else 9},
+                "encoding": {
+                    **position,
+                    "text": {"field": "label", "type": "nominal"},
+                    "color": {
+                        "condition": {
+                            "test": f"abs(datum['value']) > {0.6 * top}",
+                            "value": "white",
+                        },
+                        "value": charts.INK,
+                    },
+                },
+            },
+        ],
+    }
+
+
+def layer_chart(result: lesson.Forward, reach: float) -> dict:
+    """weight (out, in), then bias (out,) and y (out,) as columns of cells sharing the rows."""
+    n_out, n_in = result.weight.shape
+    # The default init draws A and b from [-1/sqrt(in), 1/sqrt(in)]: colours span exactly that.
+    init_bound = lesson.bound(n_in)
+    cell = cell_size(n_in)
+    views = [
+        _matrix_view(
+            "weight_cells",
+            n_out,
+            n_in,
+            t("linear.weight_title", rows=n_out, cols=n_in).split("\n"),
+            init_bound,
+            t("linear.input_axis"),
+            cell,
+        )
+    ]
+    datasets = {"weight_cells": cells(result.weight)}
+    shape = f"({n_out},)"
+    if result.bias is not None:
+        views.append(_matrix_view("bias_cells", n_out, 1, ["b", shape], init_bound, None, cell))
+        datasets["bias_cells"] = cells(result.bias.unsqueeze(1))
+    views.append(_matrix_view("output_cells", n_out, 1, ["y", shape], reach, None, cell))
+    datasets["output_cells"] = cells(result.y.unsqueeze(1))
+    return {
+        "description": t("linear.layer_alt", rows=n_out, cols=n_in),
+        "datasets": datasets,
+        "hconcat": views,
+        "spacing": 10,
+        "resolve": {"scale": {"color": "independent"}},
+        "config": {"view": {"stroke": None}, "axis": {"grid": False, "ticks": False}},
+    }
+
+
+def grid_chart(moved: pd.DataFrame, points: pd.DataFrame, half: float, description: str) -> dict:
+    """The unit grid before (faint) and after (bold) the layer, with x, y and the origin's
+    image marked; square, with equal scales on both axes so angles look like angles."""
+    # The square [-half, half] comes from the data (the invisible "frame" corners), not from
+    # a domain in the spec, so a grid that outgrows it changes the data, not the spec.
+    axis = {"type": "quantitative", "scale": {"nice": False, "zero": False}}
+    lines = {
+        "detail": {"field": "line", "type": "nominal"},
+        "order": {"field": "order", "type": "quantitative"},
+    }
+    return {
+        "description": description,
+        "width": 300,  # with its axes it fits a 390-pixel phone
+        "height": 300,
+        "datasets": {
+            "grid": moved,
+            "points": points,
+            "frame": pd.DataFrame({"p0": [-half, half], "p1": [-half, half]}),
+        },
+        "layer": [
+            {
+                "data": {"name": "frame"},
+                "mark": {"type": "point", "opacity": 0, "aria": False},
+                "encoding": {"x": {"field": "p0", **axis}, "y": {"field": "p1", **axis}},
+            },
+            {
+                "data": {"name": "grid"},
+                "transform": [{"filter": "datum.stage === 'before'"}],
+                "mark": {"type": "line", "color": "#9CA3AF", "strokeWidth": 1, "opacity": 0.6},
+                "encoding": {
+                    "x": {"field": "p0", **axis, "title": t("linear.grid_axis0")},
+                    "y": {"field": "p1", **axis, "title": t("linear.grid_axis1")},
+                    **lines,
+                },
+            },
+            {
+                "data": {"name": "grid"},
+                "transform": [{"filter": "datum.stage === 'after'"}],
+                "mark": {"type": "line", "color": charts.MUTED, "strokeWidth": 2.2},
+                "encoding": {"x": {"field": "p0", **axis}, "y": {"field": "p1", **axis}, **lines},
+            },
+            {
+                "data": {"name": "points"},
+                "transform": [{"filter": "datum.name === 'x'"}],
+                "mark": {"type": "rule", "color": "#6B7280", "strokeDash": [4, 3]},
+                "encoding": {
+                    "x": {"field": "p0", **axis},
+                    "y": {"field": "p1", **axis},
+                    "x2": {"field": "q0"},
+                    "y2": {"field": "q1"},
+                },
+            },
+            {
+                "data": {"name": "points"},
+                "mark": {"type": "point", "filled": True, "size": 90, "opacity": 1},
+                "encoding": {
+                    "x": {"field": "p0", **axis},
+                    "y": {"field": "p1", **axis},
+                    "color": {
+                        "field": "name",
+                        "type": "nominal",
+                        "scale": {
+                            "domain": ["x", "y", "b"],
+                            "range": [charts.OKABE_ITO[1], charts.HIGHLIGHT, charts.INK],
+                        },
+                        "legend": None,
+                    },
+                },
+            },
+            *(
+                {  # a white outline under each label keeps it readable over the grid lines
+                    "data": {"name": "points"},
+                    "mark": {
+                        "type": "text",
+                        "dx": 10,
+                        "dy": -10,
+                        "fontSize": 14,
+                        "fontWeight": "bold",
+                        **outline,
+                    },
+                    "encoding": {
+                        "x": {"field": "p0", **axis},
+                        "y": {"field": "p1", **axis},
+                        "text": {"field": "name", "type": "nominal"},
+                    },
+                }
+                for outline in ({"stroke": "white", "strokeWidth": 4}, {})
+            ),
+        ],
+    }
+
+
+def row_tex(values) -> str:
+    return r"\begin{pmatrix}" + " & ".join(num(v) for v in values) + r"\end{pmatrix}"
+
+
+def matrix_tex(matrix) -> str:
+    rows = [" & ".join(num(v) for v in row) for row in matrix.tolist()]
+    return r"\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}"
+
+
+def factor(value: float) -> str:
+    """A number inside a product: negatives in parentheses."""
+    text = num(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def vector(values) -> str:
+    return "[" + ", ".join(num(v) for v in values) + "]"
+
+
+# Entries a one-line matrix equation may hold before it is wider than the page (9, e.g. 3 -> 2,
+# was cut off at 1280 x 800): beyond this the factors go on lines of their own.
+ONE_LINE_ENTRIES = 8
+TERMS_PER_LINE = 3  # terms of the worked y_0 on one line
+
+
+def formula_tex(weight, b, x: tuple[float, ...], y: list[float]) -> str:
+    """y = x Aᵀ + b with the current numbers, and y_0 worked out term by term."""
+    n_out, n_in = weight.shape
+    symbols = r"y = x A^\top + b" if b is not None else r"y = x A^\top"
+    head = symbols + rf"\qquad A = \texttt{{layer.weight}}:\ ({n_out}\times{n_in})"
+    factors = [(row_tex(x), "x"), (matrix_tex(weight.T), r"A^\top")]
+    if b is not None:
+        factors.append((row_tex(b.tolist()), "b"))
+    if n_in + 3 * n_out <= ONE_LINE_ENTRIES:
+        product = r"\,".join(rf"\underbrace{{{tex}}}_{{{name}}}" for tex, name in factors[:2])
+        plus_b = rf" + \underbrace{{{factors[2][0]}}}_{{b}}" if b is not None else ""
+        equation = [rf"\underbrace{{{row_tex(y)}}}_{{y}} = {product}{plus_b}"]
+    else:  # one factor a line, so even 8 x 8 fits the page
+        equation = [rf"{name} = {tex}" for tex, name in factors]
+        equation.append(rf"y = {row_tex(y)}")
+
+    terms = [f"{factor(weight[0, i].item())}\\cdot{factor(x[i])}" for i in range(n_in)]
+    if b is not None:
+        terms.append(factor(b[0].item()))
+    names = " + ".join(rf"A_{{0{i}}}x_{{{i}}}" for i in range(n_in)) + (
+        " + b_0" if b is not None else ""
+    )
+    chunks = [
+        " + ".join(terms[k : k + TERMS_PER_LINE]) for k in range(0, len(terms), TERMS_PER_LINE)
+    ]
+    worked = (
+        r"\begin{aligned} y_0 &= "
+        + names
+        + r" \\ &= "
+        + r" \\ &\quad + ".join(chunks)
+        + rf" \\ &= {num(y[0])}\end{{aligned}}"
+    )
+    lines = r" \\[6pt] ".join([head, *equation, worked])  # a little air between the lines
+    return r"\begin{gathered}" + lines + r"\end{gathered}"
+
+
+def secondary(page: Page) -> dict:
+    """The seed: the same starting weights for everyone who opens the link."""
+    seed = page.state.seed_control(st, t("linear.new_seed"), help=t("linear.seed_help"))
+    return {"seed": seed}
+
+
+def live(page: Page) -> None:
+    state = page.state
+    n_in = state.control(st.slider, "in", "in_features", *SIZES, help=t("linear.in_help"))
+    n_out = state.control(st.slider, "out", "out_features", *SIZES, help=t("linear.out_help"))
+    bias = state.control(st.toggle, "bias", "bias", help=t("linear.bias_help"))
+    seed = page.secondary["seed"]
+
+    if "x" not in state.hidden:
+        st.markdown(f"**{t('linear.x_title')}**")
+    x_url = state.url_values["x"]
+    x = tuple(
+        state.control(
+            st.slider,
+            f"x{i}",
+            f"x[{i}]",
+            LO,
+            HI,
+            step=0.1,
+            value=x_url[i] if i < len(x_url) else lesson.DEFAULT_X[i],
+            params=("x",),
+        )
+        for i in range(n_in)
+    )
+    page.sync({"in": n_in, "out": n_out, "bias": bias, "seed": seed, "x": x})
+
+    result = lesson.forward(n_in, n_out, bias, seed, x)
+    weight, b, y = result.weight, result.bias, result.y.tolist()
+    with page.picture:
+        picture(page, result, x)
+
+    page.formula(formula_tex(weight, b, x, y), caption=t("linear.formula_caption"))
+    with page.slot("notation"):
+        notation(result, bias)
+    page.code(lesson.snippet(n_in, n_out, bias, seed, x))
+
+    if n_in != n_out:
+        shape = str(tuple(weight.shape))
+        page.check(
+            key="linear.check_shape",
+            question=t("linear.check_shape_question", n_in=n_in, n_out=n_out),
+            options=[f"({n_in}, {n_out})", f"({n_out}, {n_in})", f"({n_in * n_out},)"],
+            answers={shape},
+            explanation=t("linear.check_shape_explanation", shape=shape),
+        )
+    else:
+        candidates = {n_in * n_out, n_in * n_out + n_out, (n_in + 1) * (n_out + 1), n_in + n_out}
+        plus_bias = t("linear.check_plus_bias", n_out=n_out) if bias else ""
+        page.check(
+            key="linear.check_count",
+            question=t("linear.check_count_question", n_in=n_in, n_out=n_out, bias=bias),
+            options=[str(c) for c in sorted(candidates)],
+            answers={str(result.parameters)},
+            explanation=t(
+                "linear.check_count_explanation",
+                count=result.parameters,
+                n_in=n_in,
+                n_out=n_out,
+                plus_bias=plus_bias,
+            ),
+        )
+
+
+def picture(page: Page, result: lesson.Forward, x: tuple[float, ...]) -> None:
+    """The metrics, the layer's numbers in their true shape and, for 2 → 2, the moved grid."""
+    n_out, n_in = result.weight.shape
+    bias = result.bias is not None
+    y = result.y.tolist()
+    with st.container(horizontal=True):
+        shape = str(tuple(result.weight.shape))
+        st.metric("weight.shape", shape, help=t("linear.shape_help"), width="content")
+        st.metric(
+            t("labels.parameters"),
+            result.parameters,
+            help=t("linear.parameters_help"),
+            width="content",
+        )
+        with st.container(width="content"):  # wraps under the metrics on a phone
+            count_terms = rf"{n_in}\times{n_out}" + (rf" + {n_out}" if bias else "")
+            count_names = r"\text{in}\times\text{out}" + (r" + \text{out}" if bias else "")
+            st.latex(rf"{count_names} = {count_terms} = {result.parameters}")
+            st.caption(t("linear.count_caption" if bias else "linear.count_caption_no_bias"))
+
+    reach = lesson.output_reach(result)
+    two_by_two = (n_in, n_out) == (2, 2)
+    columns = st.columns([1, 1]) if two_by_two else [contextlib.nullcontext()]
+    with columns[0]:
+        st.markdown(f"**{t('linear.layer_title')}**")
+        charts.show(layer_chart(result, reach), key="linear.layer", width="content")
+        with st.container(horizontal=True):  # under the chart: 8 outputs keep it on screen
+            for j in range(n_out):
+                st.metric(f"y[{j}]", num(y[j]))
+        st.caption(t("linear.layer_caption", bound=num(lesson.bound(n_in))))
+    if two_by_two:
+        with columns[1]:
+            grid(result, x)
+    else:
+        st.info(t("linear.grid_hint"), icon=":material/grid_4x4:")
+        st.button(t("linear.grid_button"), on_click=show_two_by_two, args=(page.state,))
+
+
+def grid(result: lesson.Forward, x: tuple[float, ...]) -> None:
+    """How the 2 → 2 layer moves a grid over the unit square, with x, y and b marked."""
+    b, y = result.bias, result.y.tolist()
+    moved = lesson.move_grid(result)
+    origin = b.tolist() if b is not None else [0.0, 0.0]
+    points = pd.DataFrame(
+        {
+            "name": ["x", "y", "b"],
+            "p0": [x[0], y[0], origin[0]],
+            "p1": [x[1], y[1], origin[1]],
+            "q0": [y[0], y[0], origin[0]],  # the dashed rule from x to y
+            "q1": [y[1], y[1], origin[1]],
+        }
+    )
+    if b is None:  # no bias: the origin stays put, and there is no b to mark
+        points = points.iloc[:2]
+    # Square axes that hold the grid, x and y, in steps of a half; they only move when
+    # the picture would not fit.
+    extent = max(moved[["p0", "p1"]].abs().max().max(), *map(abs, (*x, *y)))
+    half = max(1.5, math.ceil((extent + 0.3) * 2) / 2)
+    after = moved[moved.stage == "after"]
+    corner = after[(after.line == "x1=0") & (after.order == after.order.max())].iloc[0]
+    side = after[(after.line == "x0=0") & (after.order == after.order.max())].iloc[0]
+    st.markdown(f"**{t('linear.grid_title')}**")
+    description = t("linear.grid_alt")
+    charts.show(grid_chart(moved, points, half, description), key="linear.grid", width="content")
+    st.caption(
+        t(
+            "linear.grid_caption",
+            points=len(after),
+            c0=num(corner.p0),
+            c1=num(corner.p1),
+            d0=num(side.p0),
+            d1=num(side.p1),
+        )
+    )
+
+
+def notation(result: lesson.Forward, bias: bool) -> None:
+    """The same layer four ways: layer(x), x Aᵀ + b, A x + b, and the forgotten transpose."""
+    n_out, n_in = result.weight.shape
+    st.markdown(t("linear.notation_intro"))
+    forms = lesson.notation(result)
+    plus = " + layer.bias" if bias else ""
+    table = [
+        ("layer(x)", forms.layer),
+        (f"x @ layer.weight.T{plus}", forms.row),
+        (
+            f"layer.weight @ x.reshape(-1, 1){plus}  # {'y = Ax + b' if bias else 'y = Ax'}",
+            forms.column,
+        ),
+    ]
+    if forms.no_transpose is not None:
+        table.append((f"x @ layer.weight{plus}  # no .T", forms.no_transpose))
+    st.table(
+        pd.DataFrame(
+            {
+                t("linear.expression"): [expression for expression, _ in table],
+                t("linear.result"): [vector(values) for _, values in table],
+            }
+        ),
+        hide_index=True,
+    )
+    if forms.error is not None:
+        st.markdown(t("linear.no_transpose_error", rows=n_out, cols=n_in))
+        st.code(f"RuntimeError: {forms.error}", language="text")
+    elif vector(forms.no_transpose) == vector(forms.layer):
+        st.caption(t("linear.no_transpose_same"))
+    else:
+        # st.info, not st.warning: warnings on this app mean "your link had a bad value".
+        st.info(t("linear.no_transpose_silent"), icon=":material/bug_report:")
