@@ -1,0 +1,351 @@
+"""What the cross-entropy page draws (notes §5.6): softmax of the logits and the gradient by
+backward(), the loss scrubbed over the target's logit, and the double-softmax mistake."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from lib.i18n import t, template
+from lib.lessons._format import num
+from lib.lessons.cross_entropy import compute as lesson
+from lib.view import charts
+from lib.view.lesson import Page, Part
+from lib.view.url_state import PageState
+
+LO, HI = lesson.LOGIT_RANGE
+
+# The scrub section's heading names the target and a teacher's lock or hide leaves the whole
+# section out: the fragment draws it.
+SECTIONS = (Part("scrub"),)
+
+
+def prepare(state: PageState) -> None:
+    """The target, the class weights and ignore_index must fit the link's number of classes."""
+    n_url = len(state.url_values["logits"])
+    if state.url_values["target"] >= n_url:
+        state.fix("target", n_url - 1, "target_outside")
+    if state.url_values["weight"] and len(state.url_values["weight"]) != n_url:
+        state.fix("weight", (), "mismatch")
+    ignore = state.url_values["ignore"]
+    if not (ignore == lesson.NO_IGNORE or 0 <= ignore < n_url):
+        # Only -100 (PyTorch's "no class") or one of the classes makes sense here.
+        state.fix("ignore", lesson.NO_IGNORE, "target_outside")
+
+
+def clamp_key(key: str, lo: int, hi: int) -> None:
+    """Keep a stored choice valid after the number of classes shrank."""
+    if key in st.session_state:
+        st.session_state[key] = min(max(st.session_state[key], lo), hi)
+
+
+def vector(values) -> str:
+    return "[" + ", ".join(num(v) for v in values) + "]"
+
+
+def column(values) -> str:
+    """A column vector in LaTeX: fits the page for any number of classes."""
+    return r"\begin{pmatrix}" + r" \\ ".join(num(v) for v in values) + r"\end{pmatrix}"
+
+
+def scrub_chart(setup: lesson.Setup) -> None:
+    """The loss as the target's logit takes every value its slider can, scrubbed in the browser:
+    PyTorch computed each row once; the chart's own range input picks one with no rerun."""
+    target = setup.target
+    grid = lesson.scrub_grid(setup)
+    readout_text = template("cross_entropy.scrub_readout")  # the template, formatted per row below
+    readout = pd.DataFrame(
+        {
+            "z": grid["z"],
+            "text": [
+                readout_text.format(target=target, z=num(z), loss=num(loss), p=num(p), grad=num(g))
+                for z, loss, p, g in grid[["z", "loss", "p", "grad"]].itertuples(index=False)
+            ],
+        }
+    )
+    # The loss axis comes from the data (None), so moving another logit or the smoothing
+    # changes the data, not the spec; an infinite loss (a zero target weight) is left out of
+    # the line, and a curve with no finite loss at all gets a fixed axis.
+    drawn = grid.assign(loss=grid["loss"].where(grid["loss"].abs() != math.inf))
+    st.subheader(t("cross_entropy.scrub_title", target=target), divider="gray")
+    charts.show(
+        charts.scrub_lines(
+            drawn,
+            readout,
+            x="z",
+            y="loss",
+            color=None,
+            x_title=f"z[{target}]",
+            y_title="loss",
+            x_domain=lesson.LOGIT_RANGE,
+            y_domain=None if drawn["loss"].notna().any() else (0.0, 1.0),
+            description=t("cross_entropy.scrub_alt", target=target),
+            label=t("cross_entropy.scrub_label", target=target),
+            step=lesson.LOGIT_STEP,
+            value=setup.logits[target],
+            corner="right",
+        ),
+        key="cross_entropy.scrub",
+    )
+    st.caption(t("cross_entropy.scrub_caption", target=target))
+
+
+def secondary(page: Page) -> dict:
+    """The number of classes, then the loss's options: reduction, label_smoothing,
+    ignore_index and class weights (the last two sized by the number of classes)."""
+    state = page.state
+    url_logits = state.url_values["logits"]
+    n = state.control(
+        st.number_input,
+        "classes",
+        t("cross_entropy.classes"),
+        lesson.MIN_CLASSES,
+        lesson.MAX_CLASSES,
+        step=1,
+        value=len(url_logits),
+        params=("logits",),
+    )
+    st.caption(t("cross_entropy.options"))
+    reduction = state.control(st.selectbox, "reduction", "reduction", lesson.REDUCTIONS)
+    smoothing = state.control(st.slider, "smoothing", "label_smoothing", 0.0, 1.0, step=0.05)
+    ignore_key = state.seeded("ignore")
+    if st.session_state[ignore_key] >= n:
+        st.session_state[ignore_key] = lesson.NO_IGNORE
+    ignore = state.control(
+        st.selectbox,
+        "ignore",
+        "ignore_index",
+        (lesson.NO_IGNORE, *range(n)),
+        help=t("cross_entropy.ignore_help"),
+    )
+    url_weight = state.url_values["weight"]
+    use_weight = state.control(
+        st.toggle,
+        "use_weight",
+        t("cross_entropy.use_weight"),
+        value=bool(url_weight),
+        params=("weight",),
+    )
+    weight = None
+    if use_weight:
+        weight = tuple(
+            state.control(
+                st.number_input,
+                f"weight{i}",
+                f"weight[{i}]",
+                *lesson.WEIGHT_RANGE,
+                step=0.5,
+                value=url_weight[i] if i < len(url_weight) else 1.0,
+                params=("weight",),
+            )
+            for i in range(n)
+        )
+    return {
+        "classes": n,
+        "reduction": reduction,
+        "smoothing": smoothing,
+        "ignore": ignore,
+        "weight": weight,
+    }
+
+
+def live(page: Page) -> None:
+    state = page.state
+    n = page.secondary["classes"]
+    url_logits = state.url_values["logits"]
+    if "logits" not in state.hidden:
+        st.markdown(f"**{t('cross_entropy.logits')}**")
+    logits = tuple(
+        state.control(
+            st.slider,
+            f"logit{i}",
+            f"z[{i}]",
+            LO,
+            HI,
+            step=lesson.LOGIT_STEP,
+            value=url_logits[i] if i < len(url_logits) else 0.0,
+            params=("logits",),
+        )
+        for i in range(n)
+    )
+    clamp_key(state.seeded("target"), 0, n - 1)
+    target = state.control(
+        st.radio,
+        "target",
+        t("cross_entropy.target"),
+        range(n),
+        horizontal=True,
+        help=t("cross_entropy.target_help"),
+    )
+    mistake = state.control(st.toggle, "mistake", t("cross_entropy.mistake"))
+    options = page.secondary
+    weight, smoothing = options["weight"], options["smoothing"]
+    ignore, reduction = options["ignore"], options["reduction"]
+    page.sync(
+        {
+            "logits": logits,
+            "target": target,
+            "weight": weight or (),
+            "smoothing": smoothing,
+            "ignore": ignore,
+            "reduction": reduction,
+            "mistake": mistake,
+        }
+    )
+
+    setup = lesson.Setup(logits, target, weight, smoothing, ignore, reduction, mistake)
+    result = lesson.compute(setup)
+
+    with page.picture:
+        picture(setup, result)
+
+    with page.slot("scrub"):
+        if not (state.locked or "logits" in state.hidden):  # a teacher's lock or hide covers it
+            scrub_chart(setup)
+
+    page.formula(*formula(setup, result))
+    page.code(lesson.snippet(setup))
+
+    before, after = lesson.raise_target_effect(setup)
+    answer = (
+        "same"
+        if math.isnan(before) or math.isclose(before, after, abs_tol=1e-7)
+        else ("down" if after < before else "up")
+    )
+    page.check(
+        key="cross_entropy.check",
+        question=t("cross_entropy.check_question", target=target),
+        options=["down", "same", "up"],
+        answers={answer},
+        format_func=lambda o: t(f"cross_entropy.check_{o}"),
+        explanation=t("cross_entropy.check_explanation", before=num(before), after=num(after)),
+    )
+
+
+def picture(setup: lesson.Setup, result: lesson.Result) -> None:
+    """The metrics, softmax(z) and the gradient side by side, both as vectors, and what the
+    double-softmax mistake did."""
+    target, n = setup.target, len(setup.logits)
+    with st.container(horizontal=True):
+        st.metric("loss", num(result.loss))
+        st.metric(f"softmax[{target}]", num(result.probs[target]))
+        st.metric("-log softmax[target]", num(-math.log(result.probs[target])))
+    if result.ignored:
+        st.info(t("cross_entropy.ignored", reduction=setup.reduction))
+    elif lesson.mean_over_zero_weight(setup):
+        st.info(t("cross_entropy.zero_weight_nan", target=target))
+
+    classes = [str(i) for i in range(n)]
+    is_target = [i == target for i in range(n)]
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('cross_entropy.probs_title')}**")
+        probs = pd.DataFrame(
+            {
+                "class": classes,
+                "p": result.probs,
+                "target": is_target,
+                "label": [f"{v:.3f}" for v in result.probs],
+            }
+        )
+        charts.show(
+            charts.bars(
+                probs,
+                x="class",
+                y="p",
+                highlight="target",
+                x_title=t("cross_entropy.class"),
+                y_title="softmax(z)",
+                y_domain=(0, 1.08),
+                label="label",
+                description=t("cross_entropy.probs_alt", target=target),
+            ),
+            key="cross_entropy.probs",
+        )
+    with right:
+        st.markdown(f"**{t('cross_entropy.grad_title')}**")
+        grads = pd.DataFrame(
+            {
+                "class": classes,
+                "g": result.grad,
+                "target": is_target,
+                "label": [f"{v:+.3f}" for v in result.grad],
+            }
+        )
+        bound = max(1.0, max(abs(g) for g in result.grad))
+        charts.show(
+            charts.bars(
+                grads,
+                x="class",
+                y="g",
+                highlight="target",
+                x_title=t("cross_entropy.class"),
+                y_title="∂loss/∂z",
+                y_domain=(-bound * 1.1, bound * 1.1),
+                label="label",
+                description=t("cross_entropy.grad_alt"),
+            ),
+            key="cross_entropy.grad",
+        )
+    st.markdown(f"`softmax = {vector(result.probs)}`  \n`grad = {vector(result.grad)}`")
+    if lesson.grad_is_softmax_minus_onehot(setup):
+        st.caption(t("cross_entropy.target_colour"))
+    else:
+        st.caption(t("cross_entropy.target_colour_general", grad_t=num(result.grad[target])))
+
+    if setup.double_softmax:
+        honest = lesson.compute(lesson.Setup(**{**setup.__dict__, "double_softmax": False}))
+        st.warning(
+            t(
+                "cross_entropy.mistake_effect",
+                wrong=num(result.loss),
+                right=num(honest.loss),
+                inputs=vector(result.inputs),
+                wrong_grad=vector(result.grad),
+                right_grad=vector(honest.grad),
+                floor=num(-math.log(math.e / (math.e + n - 1))),
+            ),
+            icon=":material/science:",
+        )
+
+
+def formula(setup: lesson.Setup, result: lesson.Result) -> tuple[str, str]:
+    """The loss and its gradient with the current numbers, in the form these options take."""
+    target, n = setup.target, len(setup.logits)
+    weight, smoothing, mistake = setup.weight, setup.label_smoothing, setup.double_softmax
+    p_t = result.probs[target]
+    onehot = [1.0 if i == target else 0.0 for i in range(n)]
+    if weight is None and smoothing == 0 and not mistake and not result.ignored:
+        latex = (
+            rf"\mathrm{{loss}} = -\log\frac{{e^{{z_{{{target}}}}}}}{{\sum_j e^{{z_j}}}}"
+            rf" = -\log {num(p_t)} = {num(result.loss)}"
+            rf"\\ \frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = \mathrm{{softmax}}(z) - "
+            rf"\mathrm{{onehot}}({target}) = {column(result.probs)} - {column(onehot)}"
+            rf" = {column(result.grad)}"
+        )
+        if setup.reduction == "none":
+            latex += r"\quad(\text{shape }(1,))"
+    elif mistake and weight is None and smoothing == 0 and not result.ignored:
+        latex = (
+            rf"p = \mathrm{{softmax}}(z),\quad \mathrm{{loss}} = -\log\frac{{e^{{p_{{{target}}}}}}}"
+            rf"{{\sum_j e^{{p_j}}}} = {num(result.loss)} \ \ge\ -\log\frac{{e}}{{e + C - 1}}"
+            rf"\\ \frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {column(result.grad)}"
+        )
+    else:
+        latex = (
+            r"\mathrm{loss} = \frac{(1-\varepsilon)\,w_t\,(-\log p_t) + "
+            r"\frac{\varepsilon}{C}\sum_j w_j\,(-\log p_j)}"
+            rf"{{w_t\ \text{{{t('cross_entropy.mean_only')}}}}}"
+            rf"\qquad \varepsilon = {num(smoothing)},\ C = {n},\ t = {target}"
+            rf"\\ \mathrm{{loss}} = {num(result.loss)},\quad"
+            rf"\frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {column(result.grad)}"
+        )
+    latex = r"\begin{gathered}" + latex + r"\end{gathered}"
+    weight_note = (
+        t("cross_entropy.weight_cancels")
+        if smoothing == 0
+        else t("cross_entropy.weight_counts_with_smoothing")
+    )
+    return latex, f"{t('cross_entropy.formula_caption')} {weight_note}"
