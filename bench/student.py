@@ -57,7 +57,10 @@ class Student:
             await self._ws.close()
 
     def first_slider(self) -> SliderState:
-        return next(iter(self.sliders.values()))
+        """The first slider of the page's live part (a lesson's main control); rarely moved
+        ones under "More settings" rerun the whole page and are not what a class moves."""
+        live = [s for s in self.sliders.values() if s.fragment_id]
+        return (live or list(self.sliders.values()))[0]
 
     async def move(self, slider: SliderState, direction: int) -> float:
         """One step of ``slider`` (bouncing off its ends); seconds until the run finished."""

@@ -13,6 +13,7 @@ measured: no accumulation, the widgets belong to the fragment).
 A lesson's view module (``lib/lessons/<path>/view.py``) provides:
 
 - ``SECTIONS``: its own parts between the formula and the code, as ``Part``s (may be empty);
+- optionally ``FORMULA_CAPTION``: the catalog key of a formula caption that never changes;
 - ``live(page)``: the fragment body; draws the main controls (into the current container, the
   left column), calls ``page.sync(values)``, fills ``page.picture`` and the slots (``with
   page.slot(name):``) and asks ``page.check(...)``;
@@ -25,6 +26,7 @@ A lesson's view module (``lib/lessons/<path>/view.py``) provides:
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,11 +41,14 @@ from lib.view.url_state import PageState
 @dataclass(frozen=True)
 class Part:
     """A live part of the page under the picture: a static heading (catalog key), an optional
-    static caption under it (catalog key), and the slot the fragment fills."""
+    static caption under it (catalog key), and the slot the fragment fills. ``when``: a part
+    that only some states have (e.g. a scrub chart a teacher's lock leaves out) is laid out
+    only where ``when(state)`` holds; its slot is then missing from ``page.slots``."""
 
     name: str
     title: str | None = None
     caption: str | None = None
+    when: Callable[[PageState], bool] | None = None
 
 
 FORMULA = Part("formula", "panel.formula")
@@ -107,12 +112,15 @@ def render(lesson: Lesson) -> None:
         with left.expander(t("frame.more_controls"), icon=":material/tune:"):
             page.secondary = view.secondary(page) or {}
 
-    for part in (FORMULA, *view.SECTIONS, CODE):
+    formula = Part(FORMULA.name, FORMULA.title, getattr(view, "FORMULA_CAPTION", None))
+    for part in (formula, *view.SECTIONS, CODE):
+        if part.when is not None and not part.when(state):
+            continue
         if part.title:
             st.subheader(t(part.title), divider="gray")
-        page.slots[part.name] = st.container()
         if part.caption:
             st.caption(t(part.caption))
+        page.slots[part.name] = st.container()
     notes_box = st.container()
 
     with live_box:

@@ -15,6 +15,7 @@ import pyarrow
 import pytest
 import torch
 
+from lib.lessons import LESSONS
 from lib.lessons.dropout import compute as dropout
 from lib.lessons.embedding import compute as embedding
 from lib.lessons.linear import compute as linear
@@ -99,11 +100,18 @@ def test_seeded_draws_leave_the_global_rng_where_it_was():
 
 # --- whole pages: sessions in threads ------------------------------------------------------
 
-PAGES = {  # page, the link two students share, what a third session sets meanwhile
+# Every lesson with a seed (from the registry): the link two students share, what a third session
+# sets meanwhile. Larger states where a lesson has them; else the seed alone.
+LARGER = {
     "dropout": ({"p": 0.5, "seed": SEED}, {"p": 0.3}),
     "linear": ({"in": 8, "out": 8, "seed": SEED}, {"in": 3, "out": 5}),
     "embedding": ({"num": 20, "dim": 8, "seed": SEED}, {"num": 12, "dim": 3}),
     "rnn": ({"cell": "lstm", "hidden": 16, "seed": SEED}, {"cell": "rnn", "hidden": 5}),
+}
+PAGES = {
+    lesson.path: LARGER.get(lesson.path, ({"seed": SEED}, {}))
+    for lesson in LESSONS
+    if "seed" in {param.name for param in lesson.params.params}
 }
 
 

@@ -19,10 +19,11 @@ import json
 
 import pytest
 
-from tests.pages.apptest import open_page
+from tests.pages.apptest import PAGES, open_page
 
 # page -> (URL params to start from, [(slider key, value), ...] moved one after another).
-# Each move lands on a value the start state does not have, in the middle of the slider.
+# Each move lands on a value the start state does not have, in the middle of the slider. A lesson
+# not listed here moves each of its sliders to the middle of its range (generic_moves).
 MOVES = {
     "autograd": ({}, [("autograd.w", -1.3), ("autograd.x", 2.4), ("autograd.b", -0.7)]),
     "tensors": ({}, [("tensors.at", 3)]),
@@ -98,10 +99,29 @@ def differences(before, after, path: str = "") -> list[str]:
     return [] if before == after else [f"{path}: {str(before)[:80]!r} -> {str(after)[:80]!r}"]
 
 
-@pytest.mark.parametrize("page", list(MOVES))
+def generic_moves(at) -> list[tuple[str, float]]:
+    """Each slider of the page to the step nearest the middle of its range (if it is not there)."""
+    moves = []
+    for slider in at.slider:
+        if isinstance(slider.value, tuple) or not slider.key:
+            continue
+        middle = slider.min + round((slider.max - slider.min) / 2 / slider.step) * slider.step
+        middle = type(slider.value)(round(middle, 10))
+        if middle != slider.value:
+            moves.append((slider.key, middle))
+    return moves
+
+
+def test_listed_moves_are_lessons():
+    assert set(MOVES) <= set(PAGES)
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_slider_moves_keep_every_chart_spec(page):
-    params, moves = MOVES[page]
+    params, moves = MOVES.get(page, ({}, None))
     at = open_page(page, **params)
+    moves = moves if moves is not None else generic_moves(at)
+    assert moves, f"/{page}: no slider to move"
     before = chart_specs(at)
     assert before, f"/{page} draws no chart"
     for key, value in moves:

@@ -11,10 +11,19 @@ from lib.lessons._format import num
 from lib.lessons.dropout import compute as lesson
 from lib.view import charts
 from lib.view.lesson import Page, Part
+from lib.view.url_state import PageState
 
-# The scrub section's heading is drawn by the fragment: a teacher's lock or hide leaves the
-# whole section out.
-SECTIONS = (Part("scrub"), Part("mean", "dropout.mean_title"))
+
+def scrub_shown(state: PageState) -> bool:
+    """A teacher's lock or hide of p leaves the scrub chart (p's own control) out too."""
+    return not (state.locked or "p" in state.hidden)
+
+
+SECTIONS = (
+    Part("scrub", "dropout.scrub_title", when=scrub_shown),
+    Part("mean", "dropout.mean_title"),
+)
+FORMULA_CAPTION = "dropout.formula_caption"
 
 
 def grid_frame(values, top: float, labels=None) -> pd.DataFrame:
@@ -66,7 +75,6 @@ def scrub_chart(p: float, seed: int, train: bool, input_sum: float) -> None:
         ],
         ignore_index=True,
     )
-    st.subheader(t("dropout.scrub_title"), divider="gray")
     charts.show(
         charts.scrub_lines(
             curves,
@@ -121,8 +129,8 @@ def live(page: Page) -> None:
     with page.picture:
         picture(result, mode, train, factor_text, inplace)
 
-    with page.slot("scrub"):
-        if not (state.locked or "p" in state.hidden):  # a teacher's lock or hide covers it too
+    if "scrub" in page.slots:
+        with page.slot("scrub"):
             scrub_chart(p, seed, train, result.input.sum().item())
 
     with page.slot("mean"):
@@ -165,7 +173,6 @@ def live(page: Page) -> None:
         r"\begin{gathered}y_i = \frac{m_i\,x_i}{1-p},\quad m_i \sim \mathrm{Bernoulli}(1-p)"
         r"\\ \mathbb{E}[y_i] = (1-p)\cdot\frac{x_i}{1-p} = x_i"
         r"\\" + line + r"\end{gathered}",
-        caption=t("dropout.formula_caption"),
     )
     page.code(lesson.snippet(p, seed, train, inplace))
 
