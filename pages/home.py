@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib.i18n import language, t
 from lib.lessons import LESSONS
-from lib.view import charts
+from lib.view import kinds
 from lib.view.thumbnails import thumbnail
 
 st.title(t("home.title"))
@@ -19,5 +19,5 @@ for i, lesson in enumerate(LESSONS):
         st.caption(t(f"{lesson.path}.card"))
         spec = thumbnail(lesson.path, language())
         if spec is not None:
-            charts.show(spec, key=f"home.{lesson.path}")
+            kinds.show(spec, key=f"home.{lesson.path}")
         st.page_link(lesson.file, label=t("home.open"), icon=lesson.icon)

@@ -21,26 +21,26 @@ from lib.lessons.linear import compute as linear
 from lib.lessons.rnn import compute as rnn
 from lib.lessons.sequential import compute as sequential
 from lib.lessons.sgd import compute as sgd
-from lib.view import charts
+from lib.view import kinds
 
 HEIGHT = 150
 
 
-def _autograd() -> charts.Spec:
+def _autograd() -> kinds.Spec:
     result = autograd.forward_backward(2.0, 1.0, 3.0)
     nodes = pd.DataFrame(
         [{"id": n.id, "kind": n.kind, "text": f"{n.label}\n{num(n.value)}\n"} for n in result.nodes]
     )
     edges = [(e.src, e.dst) for e in result.edges]
     fills = {"leaf": "#DCEBF7", "op": "#FCEBD0"}
-    return charts.graph(
+    return kinds.graph(
         nodes, edges, description=t("autograd.graph_alt"), fills=fills, height=HEIGHT
     )
 
 
-def _activations() -> charts.Spec:
+def _activations() -> kinds.Spec:
     table = activations.curves(activations.NOTES_FOUR, -5.0, 5.0)
-    return charts.lines(
+    return kinds.lines(
         table,
         x="x",
         y="y",
@@ -49,13 +49,13 @@ def _activations() -> charts.Spec:
         y_title="f(x)",
         x_domain=(-5, 5),
         y_domain=(-1.2, 3),
-        palette=charts.palette(activations.NAMES),
+        palette=kinds.palette(activations.NAMES),
         description=t("activations.values_alt", fns=", ".join(activations.NOTES_FOUR)),
         height=HEIGHT,
     )
 
 
-def _matrix(values: torch.Tensor, description: str) -> charts.Spec:
+def _matrix(values: torch.Tensor, description: str) -> kinds.Spec:
     """A 2-D tensor as an unlabelled heatmap on its own value range."""
     rows, cols = values.shape
     cells = pd.DataFrame(
@@ -67,7 +67,7 @@ def _matrix(values: torch.Tensor, description: str) -> charts.Spec:
         }
     )
     low, high = float(values.min()), float(values.max())
-    return charts.heatmap(
+    return kinds.heatmap(
         cells,
         row="row",
         col="col",
@@ -80,31 +80,31 @@ def _matrix(values: torch.Tensor, description: str) -> charts.Spec:
     )
 
 
-def _dropout() -> charts.Spec:
+def _dropout() -> kinds.Spec:
     return _matrix(dropout.draw(0.5, seed=0).output, t("dropout.output_alt", mode="train"))
 
 
-def _tensors() -> charts.Spec:
+def _tensors() -> kinds.Spec:
     # x = arange(24).reshape(2, 3, 4) seen through .view(4, 6): each cell coloured by the
     # storage cell it reads, in order, because a view never moves data.
     return _matrix(torch.arange(24.0).reshape(2, 3, 4).view(4, 6), t("tensors.card"))
 
 
-def _linear() -> charts.Spec:
+def _linear() -> kinds.Spec:
     layer = linear.forward(4, 3, True, 0, linear.default_x(4))
     return _matrix(layer.weight, t("linear.card"))
 
 
-def _embedding() -> charts.Spec:
+def _embedding() -> kinds.Spec:
     return _matrix(embedding.compute(embedding.Setup()).weight_before, t("embedding.card"))
 
 
-def _rnn() -> charts.Spec:
+def _rnn() -> kinds.Spec:
     hidden_over_time = rnn.run(rnn.Setup()).output[:, 0, :].T  # (hidden, steps)
     return _matrix(hidden_over_time, t("rnn.card"))
 
 
-def _sgd() -> charts.Spec:
+def _sgd() -> kinds.Spec:
     run = sgd.run(sgd.Settings())
     losses = pd.DataFrame(
         {
@@ -113,7 +113,7 @@ def _sgd() -> charts.Spec:
         }
     )
     # The loss after each real opt.step() call on the lesson's default bowl.
-    return charts.lines(
+    return kinds.lines(
         losses,
         x="step",
         y="loss",
@@ -127,7 +127,7 @@ def _sgd() -> charts.Spec:
     )
 
 
-def _sequential() -> charts.Spec:
+def _sequential() -> kinds.Spec:
     forward = sequential.run(sequential.NOTES_MODEL, size=28, batch=1, channels=1)
     params = pd.DataFrame(
         {
@@ -137,7 +137,7 @@ def _sequential() -> charts.Spec:
             "label": [f"{row.params:,}" for row in forward.rows],
         }
     )
-    return charts.bars(
+    return kinds.bars(
         params,
         x="layer",
         y="params",
@@ -151,7 +151,7 @@ def _sequential() -> charts.Spec:
     )
 
 
-def _cross_entropy() -> charts.Spec:
+def _cross_entropy() -> kinds.Spec:
     setup = cross_entropy.Setup((2.0, 1.0, 0.1), 0)
     result = cross_entropy.compute(setup)
     bars = pd.DataFrame(
@@ -162,7 +162,7 @@ def _cross_entropy() -> charts.Spec:
             "label": [f"{v:.2f}" for v in result.probs],
         }
     )
-    return charts.bars(
+    return kinds.bars(
         bars,
         x="class",
         y="p",
@@ -176,7 +176,7 @@ def _cross_entropy() -> charts.Spec:
     )
 
 
-BUILDERS: dict[str, Callable[[], charts.Spec]] = {
+BUILDERS: dict[str, Callable[[], kinds.Spec]] = {
     "autograd": _autograd,
     "tensors": _tensors,
     "activations": _activations,
@@ -191,7 +191,7 @@ BUILDERS: dict[str, Callable[[], charts.Spec]] = {
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def thumbnail(lesson: str, lang: str) -> charts.Spec | None:
+def thumbnail(lesson: str, lang: str) -> kinds.Spec | None:
     """The picture for ``lesson`` (``lang`` only keys the cache: alt texts are translated)."""
     builder = BUILDERS.get(lesson)
-    return charts.compact(builder()) if builder else None
+    return kinds.compact(builder()) if builder else None

@@ -9,13 +9,13 @@ import streamlit as st
 from lib.i18n import t, template
 from lib.lessons._format import num
 from lib.lessons.activations import compute as lesson
-from lib.view import charts
+from lib.view import kinds
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
 LO, HI = lesson.RANGE
 X_STEP = 0.1  # the probe slider's step, and so the scrub grid's
-PALETTE = charts.palette(lesson.NAMES)
+PALETTE = kinds.palette(lesson.NAMES)
 
 # The scrub section's heading is drawn by the fragment: a teacher's lock or hide leaves the
 # whole section out.
@@ -56,8 +56,8 @@ def scrub_chart(names, lo: float, hi: float, beta: float, threshold: float, x: f
         lines.setdefault(at, [f"x = {num(at)}"]).append(row.format(fn=fn, y=num(y), dy=num(dy)))
     readout = pd.DataFrame({"x": list(lines), "text": ["\n".join(v) for v in lines.values()]})
     st.subheader(t("activations.scrub_title"), divider="gray")
-    charts.show(
-        charts.scrub_lines(
+    kinds.show(
+        kinds.scrub_lines(
             grid,
             readout,
             x="x",
@@ -208,8 +208,8 @@ def picture(names, table: pd.DataFrame, probes, x: float) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('activations.values_title')}**")
-        charts.show(
-            charts.lines(
+        kinds.show(
+            kinds.lines(
                 table,
                 y="y",
                 y_title="f(x)",
@@ -221,8 +221,8 @@ def picture(names, table: pd.DataFrame, probes, x: float) -> None:
         )
     with right:
         st.markdown(f"**{t('activations.slopes_title')}**")
-        charts.show(
-            charts.lines(
+        kinds.show(
+            kinds.lines(
                 table,
                 y="dy",
                 y_title="f′(x)",

@@ -9,7 +9,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.lessons._format import num
 from lib.lessons.autograd import compute as lesson
-from lib.view import charts
+from lib.view import kinds
 from lib.view.lesson import Page, Part
 
 SECTIONS = (Part("accumulate", "autograd.accumulate_title"),)
@@ -18,7 +18,7 @@ SECTIONS = (Part("accumulate", "autograd.accumulate_title"),)
 GRAPH_FILLS = {"leaf": "#DCEBF7", "op": "#FCEBD0", "out": "#FFFFFF"}
 
 
-def graph_chart(result: lesson.Backward) -> charts.Spec:
+def graph_chart(result: lesson.Backward) -> kinds.Spec:
     """The graph backward() walked: each node with its value (data) and dy/d(node) (grad)."""
     nodes = pd.DataFrame(
         [
@@ -32,14 +32,14 @@ def graph_chart(result: lesson.Backward) -> charts.Spec:
         + [{"id": "y", "kind": "out", "text": f"y\n{num(result.y)}\n{t('autograd.graph_output')}"}]
     )
     edges = [(e.src, e.dst) for e in result.edges] + [(result.nodes[-1].id, "y")]
-    return charts.graph(nodes, edges, description=t("autograd.graph_alt"), fills=GRAPH_FILLS)
+    return kinds.graph(nodes, edges, description=t("autograd.graph_alt"), fills=GRAPH_FILLS)
 
 
-def curve_chart(result: lesson.Backward, w: float, x: float, b: float) -> charts.Spec:
+def curve_chart(result: lesson.Backward, w: float, x: float, b: float) -> kinds.Spec:
     curve = lesson.y_and_tangent(w, x, b, *lesson.X_RANGE)
     line = curve.rename(columns={"y": "value"}).assign(series="y = w·x + b")
     probe = pd.DataFrame({"x": [x], "value": [result.y], "series": ["y = w·x + b"]})
-    return charts.lines(
+    return kinds.lines(
         line,
         x="x",
         y="value",
@@ -74,11 +74,11 @@ def live(page: Page) -> None:
         left, right = st.columns([3, 2])
         with left:
             st.markdown(f"**{t('autograd.graph_title')}**")
-            charts.show(graph_chart(result), key="autograd.graph")
+            kinds.show(graph_chart(result), key="autograd.graph")
             st.caption(t("autograd.graph_caption"))
         with right:
             st.markdown(f"**{t('autograd.chart_title')}**")
-            charts.show(curve_chart(result, w, x, b), key="autograd.chart")
+            kinds.show(curve_chart(result, w, x, b), key="autograd.chart")
             st.caption(t("autograd.chart_caption", slope=num(result.grad_x)))
 
     page.formula(

@@ -11,7 +11,7 @@ import streamlit as st
 from lib.i18n import t, template
 from lib.lessons._format import num
 from lib.lessons.cross_entropy import compute as lesson
-from lib.view import charts
+from lib.view import kinds
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
@@ -70,8 +70,8 @@ def scrub_chart(setup: lesson.Setup) -> None:
     # the line, and a curve with no finite loss at all gets a fixed axis.
     drawn = grid.assign(loss=grid["loss"].where(grid["loss"].abs() != math.inf))
     st.subheader(t("cross_entropy.scrub_title", target=target), divider="gray")
-    charts.show(
-        charts.scrub_lines(
+    kinds.show(
+        kinds.scrub_lines(
             drawn,
             readout,
             x="z",
@@ -250,8 +250,8 @@ def picture(setup: lesson.Setup, result: lesson.Result) -> None:
                 "label": [f"{v:.3f}" for v in result.probs],
             }
         )
-        charts.show(
-            charts.bars(
+        kinds.show(
+            kinds.bars(
                 probs,
                 x="class",
                 y="p",
@@ -275,8 +275,8 @@ def picture(setup: lesson.Setup, result: lesson.Result) -> None:
             }
         )
         bound = max(1.0, max(abs(g) for g in result.grad))
-        charts.show(
-            charts.bars(
+        kinds.show(
+            kinds.bars(
                 grads,
                 x="class",
                 y="g",

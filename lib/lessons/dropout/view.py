@@ -9,7 +9,7 @@ import streamlit as st
 from lib.i18n import t, template
 from lib.lessons._format import num
 from lib.lessons.dropout import compute as lesson
-from lib.view import charts
+from lib.view import kinds
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
@@ -75,8 +75,8 @@ def scrub_chart(p: float, seed: int, train: bool, input_sum: float) -> None:
         ],
         ignore_index=True,
     )
-    charts.show(
-        charts.scrub_lines(
+    kinds.show(
+        kinds.scrub_lines(
             curves,
             readout,
             x="p",
@@ -91,7 +91,7 @@ def scrub_chart(p: float, seed: int, train: bool, input_sum: float) -> None:
             label=t("dropout.scrub_label"),
             step=lesson.P_STEP,
             value=p,
-            palette=charts.palette(["sum(y)", "sum(x)"]),
+            palette=kinds.palette(["sum(y)", "sum(x)"]),
             height=320,
         ),
         key="dropout.scrub",
@@ -135,8 +135,8 @@ def live(page: Page) -> None:
 
     with page.slot("mean"):
         means = lesson.running_mean(p, seed)
-        charts.show(
-            charts.lines(
+        kinds.show(
+            kinds.lines(
                 means,
                 x="draws",
                 y="gap",
@@ -217,15 +217,15 @@ def picture(result: lesson.DropoutDraw, mode: str, train: bool, factor_text: str
     labels = ["1" if k else "0" for k in result.kept.flatten().tolist()]
     grids = st.columns(3)
     with grids[0]:
-        charts.show(
-            charts.heatmap(
+        kinds.show(
+            kinds.heatmap(
                 grid_frame(result.input, top), title="x", description=t("dropout.input_alt"), **heat
             ),
             key="dropout.input",
         )
     with grids[1]:
-        charts.show(
-            charts.heatmap(
+        kinds.show(
+            kinds.heatmap(
                 grid_frame(mask, 1.0, labels),
                 title=t("dropout.mask_title"),
                 description=t("dropout.mask_alt"),
@@ -234,8 +234,8 @@ def picture(result: lesson.DropoutDraw, mode: str, train: bool, factor_text: str
             key="dropout.mask",
         )
     with grids[2]:
-        charts.show(
-            charts.heatmap(
+        kinds.show(
+            kinds.heatmap(
                 grid_frame(result.output, top),
                 title="y = dropout(x)",
                 description=t("dropout.output_alt", mode=t(f"dropout.mode_{mode}")),
