@@ -20,7 +20,8 @@ from lib.view.url_state import PageState
 LO, HI = lesson.X_RANGE
 SIZES = (lesson.MIN_FEATURES, lesson.MAX_FEATURES)
 
-SECTIONS = (Part("notation", "linear.notation_title"),)
+SECTIONS = (Part("notation", "linear.notation_title", "linear.notation_intro"),)
+FORMULA_CAPTION = "linear.formula_caption"
 
 
 def prepare(state: PageState) -> None:
@@ -356,7 +357,7 @@ def live(page: Page) -> None:
     with page.picture:
         picture(page, result, x)
 
-    page.formula(formula_tex(weight, b, x, y), caption=t("linear.formula_caption"))
+    page.formula(formula_tex(weight, b, x, y))
     with page.slot("notation"):
         notation(result, bias)
     page.code(lesson.snippet(n_in, n_out, bias, seed, x))
@@ -467,7 +468,6 @@ def grid(result: lesson.Forward, x: tuple[float, ...]) -> None:
 def notation(result: lesson.Forward, bias: bool) -> None:
     """The same layer four ways: layer(x), x Aᵀ + b, A x + b, and the forgotten transpose."""
     n_out, n_in = result.weight.shape
-    st.markdown(t("linear.notation_intro"))
     forms = lesson.notation(result)
     plus = " + layer.bias" if bias else ""
     table = [
