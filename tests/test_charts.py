@@ -106,3 +106,97 @@ def test_marks_a_screen_reader_cannot_name_are_hidden_from_it():
     quiet = unnamed_marks_hidden({**spec, "config": {"aria": False}})
     assert all(layer["mark"]["aria"] is False for layer in quiet["layer"])
     assert spec["layer"][1]["mark"] == {"type": "rect"}  # the builder's spec is not changed
+
+
+def matrix_cells(values: list[list[float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"row": i, "col": j, "value": v, "label": f"{v:.2f}"}
+            for i, row in enumerate(values)
+            for j, v in enumerate(row)
+        ]
+    )
+
+
+def test_matrices_are_signed_true_shaped_and_only_the_first_has_axes():
+    weight = charts.Block("w", matrix_cells([[0.5, -0.5, 0.1]]), ["A"], 0.5, col_title="in")
+    y = charts.Block("y", matrix_cells([[2.0]]), ["y"], 3.0)
+    spec = charts.matrices(weight, y, row_title="out", cell=30, description="d")
+    first, second = spec["hconcat"]
+    assert (first["width"], first["height"], second["width"]) == (90, 30, 30)
+    for view, bound in ((first, 0.5), (second, 3.0)):
+        cells, numbers = view["layer"]
+        # Zero sits in the middle of a diverging scale, whatever the block's bound.
+        assert cells["encoding"]["color"]["scale"] == {
+            "domain": [-bound, bound],
+            "scheme": "blueorange",
+        }
+        # White text at both ends of the scale, the negative one too.
+        assert numbers["encoding"]["color"]["condition"]["test"].startswith("abs(datum['value'])")
+    assert first["layer"][0]["encoding"]["x"]["axis"]["orient"] == "top"
+    assert second["layer"][0]["encoding"]["x"]["axis"] is None
+    assert second["layer"][0]["encoding"]["y"]["axis"] is None
+    assert spec["resolve"] == {"scale": {"color": "independent"}}
+    assert spec["config"]["view"] == {"stroke": None}  # the kind's own view config is kept
+    assert set(spec["datasets"]) == {"w", "y"}
+
+
+def surface_chart(shown: int) -> dict:
+    path = pd.DataFrame(
+        {"step": range(4), "x": [1.0, 0.5, 0.2, 0.1], "y": [1.0, 0.4, 0.1, 0.0]}
+    ).assign(shown=lambda d: d.step <= shown)
+    points = pd.DataFrame({"kind": ["minimum", "start", "current"], "x": [0, 1, 0.2], "y": [0] * 3})
+    cells = pd.DataFrame({"col": [0, 1, 0, 1], "row": [0, 0, 1, 1], "level": [0, 0.3, 0.6, 1]})
+    return charts.surface(cells, path, points, domain=(-2.0, 2.0), count=2, description="d")
+
+
+def test_surface_draws_the_path_in_step_order_and_only_data_follows_the_steps():
+    spec = surface_chart(shown=2)
+    rest, solid, dots = spec["layer"][1:4]
+    for line in (rest, solid):  # a path that turns back is drawn in order of step, not of x
+        assert line["encoding"]["order"] == {"field": "step", "type": "quantitative"}
+    assert rest["mark"]["strokeDash"] and "strokeDash" not in solid["mark"]
+    assert solid["transform"] == dots["transform"] == [{"filter": "datum.shown"}]
+    # Each marker kind is drawn by its own layer; the current point is filled, not white.
+    kinds = {layer["transform"][0]["filter"]: layer["mark"] for layer in spec["layer"][4:]}
+    assert kinds["datum.kind == 'current'"]["fill"] == charts.HIGHLIGHT
+    assert kinds["datum.kind == 'start'"]["fill"] == "#FFFFFF"
+    # Stepping on changes the datasets only.
+    later = surface_chart(shown=3)
+    assert {**later, "datasets": None} == {**spec, "datasets": None}
+    assert later["datasets"]["path"]["shown"].sum() == 4
+
+
+def test_grid_transform_frames_the_square_and_draws_the_rule_from_one_point():
+    grid = pd.DataFrame(
+        {"p0": [0, 1, 0, 2], "p1": [0, 0, 0, 1], "stage": ["before"] * 2 + ["after"] * 2}
+    ).assign(line="x1=0", order=[0, 1, 0, 1])
+    points = pd.DataFrame({"name": ["x", "y"], "p0": [1, 2], "p1": [0, 1]}).assign(q0=2, q1=1)
+    spec = charts.grid_transform(
+        grid, points, 2.5, x_title="a", y_title="b", colours={"x": "#111", "y": "#222"},
+        moved="x", description="d",
+    )  # fmt: skip
+    assert spec["datasets"]["frame"].to_dict("list") == {"p0": [-2.5, 2.5], "p1": [-2.5, 2.5]}
+    assert "domain" not in spec["layer"][0]["encoding"]["x"]["scale"]  # the data frames it
+    (rule,) = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
+    assert rule["transform"] == [{"filter": "datum.name === 'x'"}]
+    assert rule["encoding"]["x2"] == {"field": "q0"}
+    assert spec["width"] == spec["height"]
+
+
+def test_loss_curve_is_on_a_log_axis_and_spans_the_steps_asked_for():
+    losses = pd.DataFrame({"step": [0, 1], "loss": [1.0, 0.1], "shown": True, "current": False})
+    spec = charts.loss_curve(
+        losses, 50, bound=1e3, floor=1e-6, ceiling=1e5, x_title="step", y_title="loss",
+        description="d",
+    )  # fmt: skip
+    y = spec["layer"][2]["encoding"]["y"]
+    assert y["scale"] == {"type": "log", "domain": [1e-6, 1e5], "nice": False}
+    assert spec["datasets"]["extent"]["step"].tolist() == [0, 50]  # a run that stopped early
+    assert spec["datasets"]["bound"]["loss"].tolist() == [1e3]
+    # Fewer steps or another bound: other data, the same spec.
+    other = charts.loss_curve(
+        losses, 9, bound=1.0, floor=1e-6, ceiling=1e5, x_title="step", y_title="loss",
+        description="d",
+    )  # fmt: skip
+    assert {**other, "datasets": None} == {**spec, "datasets": None}

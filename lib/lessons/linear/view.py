@@ -13,7 +13,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.lessons._format import num
 from lib.lessons.linear import compute as lesson
-from lib.view import charts
+from lib.view import kinds
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
@@ -40,10 +40,6 @@ def cell_size(n_in: int) -> int:
     return max(CELL_MIN, min(CELL_MAX, CELLS_WIDTH // (n_in + 2)))
 
 
-# Diverging colours: orange positive, blue negative, white at zero.
-SCHEME = "blueorange"
-
-
 def show_two_by_two(state: PageState) -> None:
     st.session_state[state.key("in")] = 2
     st.session_state[state.key("out")] = 2
@@ -63,201 +59,53 @@ def cells(values) -> pd.DataFrame:
     )
 
 
-def _matrix_view(
-    name: str,
-    rows: int,
-    cols: int,
-    title: str | list[str],
-    top: float,
-    x_title: str | None,
-    cell: int,
-) -> dict:
-    """One heatmap of a concatenation: ``rows`` x ``cols`` cells on a signed colour scale
-    [-top, top], with row and column indices on the axes (a private builder: lib/view/charts.py
-    has an unsigned heatmap without axes)."""
-    position = {
-        "x": {
-            "field": "col",
-            "type": "ordinal",
-            "title": x_title,
-            "scale": {"domain": list(range(cols))},
-            "axis": {"orient": "top", "labelAngle": 0} if x_title else None,
-        },
-        "y": {
-            "field": "row",
-            "type": "ordinal",
-            "title": t("linear.output_axis"),
-            "scale": {"domain": list(range(rows))},
-            # Only the weight (the view with an x title) labels the rows; the others share them.
-            "axis": {} if x_title else None,
-        },
-    }
-    return {
-        "title": {
-            "text": title,
-            "orient": "bottom",
-            "anchor": "middle",
-            "fontSize": 12,
-            "lineHeight": 15,
-        },
-        "width": cell * cols,
-        "height": cell * rows,
-        "data": {"name": name},
-        "layer": [
-            {
-                "mark": {"type": "rect", "stroke": "white", "strokeWidth": 1},
-                "encoding": {
-                    **position,
-                    "color": {
-                        "field": "value",
-                        "type": "quantitative",
-                        "scale": {"domain": [-top, top], "scheme": SCHEME},
-                        "legend": None,
-                    },
-                },
-            },
-            {
-                "mark": {"type": "text", "fontSize": 11 if cell >= 36 else 9},
-                "encoding": {
-                    **position,
-                    "text": {"field": "label", "type": "nominal"},
-                    "color": {
-                        "condition": {
-                            "test": f"abs(datum['value']) > {0.6 * top}",
-                            "value": "white",
-                        },
-                        "value": charts.INK,
-                    },
-                },
-            },
-        ],
-    }
-
-
-def layer_chart(result: lesson.Forward, reach: float) -> dict:
+def layer_chart(result: lesson.Forward, reach: float) -> kinds.Spec:
     """weight (out, in), then bias (out,) and y (out,) as columns of cells sharing the rows."""
     n_out, n_in = result.weight.shape
     # The default init draws A and b from [-1/sqrt(in), 1/sqrt(in)]: colours span exactly that.
     init_bound = lesson.bound(n_in)
-    cell = cell_size(n_in)
-    views = [
-        _matrix_view(
+    shape = f"({n_out},)"
+    blocks = [
+        kinds.Block(
             "weight_cells",
-            n_out,
-            n_in,
+            cells(result.weight),
             t("linear.weight_title", rows=n_out, cols=n_in).split("\n"),
             init_bound,
-            t("linear.input_axis"),
-            cell,
+            col_title=t("linear.input_axis"),
         )
     ]
-    datasets = {"weight_cells": cells(result.weight)}
-    shape = f"({n_out},)"
     if result.bias is not None:
-        views.append(_matrix_view("bias_cells", n_out, 1, ["b", shape], init_bound, None, cell))
-        datasets["bias_cells"] = cells(result.bias.unsqueeze(1))
-    views.append(_matrix_view("output_cells", n_out, 1, ["y", shape], reach, None, cell))
-    datasets["output_cells"] = cells(result.y.unsqueeze(1))
-    return {
-        "description": t("linear.layer_alt", rows=n_out, cols=n_in),
-        "datasets": datasets,
-        "hconcat": views,
-        "spacing": 10,
-        "resolve": {"scale": {"color": "independent"}},
-        "config": {"view": {"stroke": None}, "axis": {"grid": False, "ticks": False}},
-    }
+        blocks.append(
+            kinds.Block("bias_cells", cells(result.bias.unsqueeze(1)), ["b", shape], init_bound)
+        )
+    blocks.append(kinds.Block("output_cells", cells(result.y.unsqueeze(1)), ["y", shape], reach))
+    return kinds.matrices(
+        *blocks,
+        row_title=t("linear.output_axis"),
+        cell=cell_size(n_in),
+        description=t("linear.layer_alt", rows=n_out, cols=n_in),
+    )
 
 
-def grid_chart(moved: pd.DataFrame, points: pd.DataFrame, half: float, description: str) -> dict:
+# The points the grid chart marks: x, its image y, and b (the origin's image).
+POINT_COLOURS = {"x": kinds.OKABE_ITO[1], "y": kinds.HIGHLIGHT, "b": kinds.INK}
+
+
+def grid_chart(
+    moved: pd.DataFrame, points: pd.DataFrame, half: float, description: str
+) -> kinds.Spec:
     """The unit grid before (faint) and after (bold) the layer, with x, y and the origin's
-    image marked; square, with equal scales on both axes so angles look like angles."""
-    # The square [-half, half] comes from the data (the invisible "frame" corners), not from
-    # a domain in the spec, so a grid that outgrows it changes the data, not the spec.
-    axis = {"type": "quantitative", "scale": {"nice": False, "zero": False}}
-    lines = {
-        "detail": {"field": "line", "type": "nominal"},
-        "order": {"field": "order", "type": "quantitative"},
-    }
-    return {
-        "description": description,
-        "width": 300,  # with its axes it fits a 390-pixel phone
-        "height": 300,
-        "datasets": {
-            "grid": moved,
-            "points": points,
-            "frame": pd.DataFrame({"p0": [-half, half], "p1": [-half, half]}),
-        },
-        "layer": [
-            {
-                "data": {"name": "frame"},
-                "mark": {"type": "point", "opacity": 0, "aria": False},
-                "encoding": {"x": {"field": "p0", **axis}, "y": {"field": "p1", **axis}},
-            },
-            {
-                "data": {"name": "grid"},
-                "transform": [{"filter": "datum.stage === 'before'"}],
-                "mark": {"type": "line", "color": "#9CA3AF", "strokeWidth": 1, "opacity": 0.6},
-                "encoding": {
-                    "x": {"field": "p0", **axis, "title": t("linear.grid_axis0")},
-                    "y": {"field": "p1", **axis, "title": t("linear.grid_axis1")},
-                    **lines,
-                },
-            },
-            {
-                "data": {"name": "grid"},
-                "transform": [{"filter": "datum.stage === 'after'"}],
-                "mark": {"type": "line", "color": charts.MUTED, "strokeWidth": 2.2},
-                "encoding": {"x": {"field": "p0", **axis}, "y": {"field": "p1", **axis}, **lines},
-            },
-            {
-                "data": {"name": "points"},
-                "transform": [{"filter": "datum.name === 'x'"}],
-                "mark": {"type": "rule", "color": "#6B7280", "strokeDash": [4, 3]},
-                "encoding": {
-                    "x": {"field": "p0", **axis},
-                    "y": {"field": "p1", **axis},
-                    "x2": {"field": "q0"},
-                    "y2": {"field": "q1"},
-                },
-            },
-            {
-                "data": {"name": "points"},
-                "mark": {"type": "point", "filled": True, "size": 90, "opacity": 1},
-                "encoding": {
-                    "x": {"field": "p0", **axis},
-                    "y": {"field": "p1", **axis},
-                    "color": {
-                        "field": "name",
-                        "type": "nominal",
-                        "scale": {
-                            "domain": ["x", "y", "b"],
-                            "range": [charts.OKABE_ITO[1], charts.HIGHLIGHT, charts.INK],
-                        },
-                        "legend": None,
-                    },
-                },
-            },
-            *(
-                {  # a white outline under each label keeps it readable over the grid lines
-                    "data": {"name": "points"},
-                    "mark": {
-                        "type": "text",
-                        "dx": 10,
-                        "dy": -10,
-                        "fontSize": 14,
-                        "fontWeight": "bold",
-                        **outline,
-                    },
-                    "encoding": {
-                        "x": {"field": "p0", **axis},
-                        "y": {"field": "p1", **axis},
-                        "text": {"field": "name", "type": "nominal"},
-                    },
-                }
-                for outline in ({"stroke": "white", "strokeWidth": 4}, {})
-            ),
-        ],
-    }
+    image marked, and a dashed rule from x to y; square, in [-half, half] on both axes."""
+    return kinds.grid_transform(
+        moved,
+        points,
+        half,
+        x_title=t("linear.grid_axis0"),
+        y_title=t("linear.grid_axis1"),
+        colours=POINT_COLOURS,
+        moved="x",
+        description=description,
+    )
 
 
 def row_tex(values) -> str:
@@ -414,7 +262,7 @@ def picture(page: Page, result: lesson.Forward, x: tuple[float, ...]) -> None:
     columns = st.columns([1, 1]) if two_by_two else [contextlib.nullcontext()]
     with columns[0]:
         st.markdown(f"**{t('linear.layer_title')}**")
-        charts.show(layer_chart(result, reach), key="linear.layer", width="content")
+        kinds.show(layer_chart(result, reach), key="linear.layer", width="content")
         with st.container(horizontal=True):  # under the chart: 8 outputs keep it on screen
             for j in range(n_out):
                 st.metric(f"y[{j}]", num(y[j]))
@@ -452,7 +300,7 @@ def grid(result: lesson.Forward, x: tuple[float, ...]) -> None:
     side = after[(after.line == "x0=0") & (after.order == after.order.max())].iloc[0]
     st.markdown(f"**{t('linear.grid_title')}**")
     description = t("linear.grid_alt")
-    charts.show(grid_chart(moved, points, half, description), key="linear.grid", width="content")
+    kinds.show(grid_chart(moved, points, half, description), key="linear.grid", width="content")
     st.caption(
         t(
             "linear.grid_caption",

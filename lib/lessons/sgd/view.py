@@ -12,8 +12,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.lessons._format import num
 from lib.lessons.sgd import compute as lesson
-from lib.view import charts
-from lib.view.frame import presenting
+from lib.view import kinds
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
@@ -26,9 +25,6 @@ STEP_LIMIT = "sgd.step_limit"
 WINDOW = 10  # rows of the step table: the current step and the ones just before it
 LOSS_FLOOR = 1e-6  # the loss chart's log axis starts here (a loss of 0 is drawn on it)
 LOSS_CEILING = 1e5  # and ends here (a diverged run's last loss is drawn at the top)
-PATH, FUTURE, START_FILL, MINIMUM = charts.HIGHLIGHT, "#6B7280", "#FFFFFF", "#FFFFFF"
-# The heatmap's colour: log-loss scaled to 0..1, in 12 bands so their edges read as contours.
-BANDS = {"type": "quantize", "domain": [0.0, 1.0], "scheme": {"name": "blues", "count": 12}}
 
 
 def lr_options(state: PageState) -> list[float]:
@@ -71,158 +67,6 @@ def vec(pair) -> str:
 def tex_vec(pair) -> str:
     """A column vector: two short rows fit a phone where a row vector would not."""
     return r"\begin{pmatrix}" + r"\\ ".join(num(v) for v in pair) + r"\end{pmatrix}"
-
-
-def axis(field: str, title: str) -> dict:
-    scale = {"domain": [LO, HI], "nice": False, "zero": False}
-    return {"field": field, "type": "quantitative", "scale": scale, "title": title}
-
-
-def surface_chart(
-    cells: pd.DataFrame, path: pd.DataFrame, points: pd.DataFrame, *, description: str
-) -> dict:
-    """Heatmap of the loss surface (rect cells coloured by log10 of the loss, no labels) with
-    the optimizer's path on top: the steps shown in orange, the rest of the run dashed grey,
-    the start as a white circle, the current point in orange, the minima as white crosses.
-    A private builder (lib/view/charts.py has no heatmap on quantitative axes)."""
-    position = {"x": axis("x", "x"), "y": axis("y", "y")}
-    width = (HI - LO) / lesson.GRID
-    size = 440 if presenting() else 330  # pixels: fits a phone, or fills a projector
-    line_order = {"order": {"field": "step", "type": "quantitative"}}
-    shown = [{"filter": "datum.shown"}]
-
-    def point_layer(kind: str, shape: str, size: int, fill: str, stroke: str) -> dict:
-        mark = {"type": "point", "shape": shape, "size": size, "filled": True, "clip": True}
-        mark.update(fill=fill, stroke=stroke, strokeWidth=1.5, opacity=1)
-        return {
-            "data": {"name": "points"},
-            "transform": [{"filter": f"datum.kind == '{kind}'"}],
-            "mark": mark,
-            "encoding": position,
-        }
-
-    spec = {
-        "description": description,
-        "width": size,
-        "height": size,
-        "datasets": {"cells": cells, "path": path, "points": points},
-        "layer": [
-            {
-                "data": {"name": "cells"},
-                # The cell edges from its column and row, computed in the browser: three small
-                # columns of data instead of five (less to serialise on every rerun).
-                "transform": [
-                    {"calculate": f"{LO} + datum.col * {width}", "as": "x0"},
-                    {"calculate": f"{LO} + (datum.col + 1) * {width}", "as": "x1"},
-                    {"calculate": f"{LO} + datum.row * {width}", "as": "y0"},
-                    {"calculate": f"{LO} + (datum.row + 1) * {width}", "as": "y1"},
-                ],
-                "mark": {"type": "rect", "strokeWidth": 0.6},
-                "encoding": {
-                    "x": axis("x0", "x"),
-                    "x2": {"field": "x1"},
-                    "y": axis("y0", "y"),
-                    "y2": {"field": "y1"},
-                    "color": {
-                        "field": "level",
-                        "type": "quantitative",
-                        "scale": BANDS,
-                        "legend": None,
-                    },
-                    # The same colour as a thin outline hides the seams between cells.
-                    "stroke": {
-                        "field": "level",
-                        "type": "quantitative",
-                        "scale": BANDS,
-                        "legend": None,
-                    },
-                },
-            },
-            {
-                "data": {"name": "path"},
-                "mark": {"type": "line", "color": FUTURE, "strokeWidth": 1.5, "clip": True}
-                | {"strokeDash": [4, 3]},
-                "encoding": position | line_order,
-            },
-            {
-                "data": {"name": "path"},
-                "transform": shown,
-                "mark": {"type": "line", "color": PATH, "strokeWidth": 2.5, "clip": True},
-                "encoding": position | line_order,
-            },
-            {
-                "data": {"name": "path"},
-                "transform": shown,
-                "mark": {"type": "point", "filled": True, "size": 22, "color": PATH, "clip": True},
-                "encoding": position,
-            },
-            point_layer("minimum", "cross", 140, MINIMUM, charts.INK),
-            point_layer("start", "circle", 130, START_FILL, charts.INK),
-            point_layer("current", "circle", 170, PATH, "#FFFFFF"),
-        ],
-    }
-    return spec
-
-
-def loss_chart(losses: pd.DataFrame, steps: int, *, description: str) -> dict:
-    """The loss after each step on a log axis: the steps shown solid, the rest of the run
-    dashed, the current step as a point, the divergence bound as a dashed rule.
-    A private builder (charts.lines has no log y axis)."""
-    x = {
-        "field": "step",
-        "type": "quantitative",
-        "title": t("sgd.loss_x"),
-        # No domain in the spec (it would change with ``steps``): Vega takes it from the data,
-        # and the invisible "extent" points keep it at [0, steps] when a run stops early.
-        "scale": {"nice": False, "zero": True},
-        "axis": {"tickMinStep": 1},
-    }
-    y = {
-        "field": "plotted",
-        "type": "quantitative",
-        "title": t("sgd.loss_y"),
-        "scale": {"type": "log", "domain": [LOSS_FLOOR, LOSS_CEILING], "nice": False},
-        "axis": {"format": ".0e"},
-    }
-    shown = [{"filter": "datum.shown"}]
-    return {
-        "description": description,
-        "height": 330,
-        "datasets": {
-            "losses": losses,
-            "bound": pd.DataFrame({"plotted": [lesson.LOSS_BOUND]}),
-            "extent": pd.DataFrame({"step": [0, steps]}),
-        },
-        "layer": [
-            {
-                "data": {"name": "extent"},
-                "mark": {"type": "rule", "strokeOpacity": 0, "aria": False},
-                "encoding": {"x": x},
-            },
-            {
-                "data": {"name": "bound"},
-                "mark": {"type": "rule", "color": charts.HIGHLIGHT, "strokeDash": [2, 4]},
-                "encoding": {"y": y},
-            },
-            {
-                "data": {"name": "losses"},
-                "mark": {"type": "line", "color": FUTURE, "strokeWidth": 1.5, "strokeDash": [4, 3]},
-                "encoding": {"x": x, "y": y},
-            },
-            {
-                "data": {"name": "losses"},
-                "transform": shown,
-                "mark": {"type": "line", "color": charts.MUTED, "strokeWidth": 2.5},
-                "encoding": {"x": x, "y": y},
-            },
-            {
-                "data": {"name": "losses"},
-                "transform": [{"filter": "datum.current"}],
-                "mark": {"type": "point", "filled": True, "size": 120, "color": PATH},
-                "encoding": {"x": x, "y": y},
-            },
-        ],
-    }
 
 
 def picture(run: lesson.Run, shown: int) -> None:
@@ -272,24 +116,33 @@ def picture(run: lesson.Run, shown: int) -> None:
     left, right = st.columns([1.15, 1])
     with left:
         st.markdown(f"**{t('sgd.surface_title')}**")
-        spec = surface_chart(
+        # The optimizer's path over the surface: the minima as white crosses, the start as a
+        # white circle, the steps shown and the current point in orange, the rest dashed grey.
+        spec = kinds.surface(
             cells,
             path,
             points,
+            domain=(LO, HI),
+            count=lesson.GRID,
             description=t("sgd.surface_alt", surface=t(f"sgd.surface_{s.surface}")),
         )
         # Fixed size (not stretched to the column): the square domain stays square.
-        charts.show(spec, key="sgd.surface", width="content")
+        kinds.show(spec, key="sgd.surface", width="content")
     with right:
         st.markdown(f"**{t('sgd.loss_title')}**")
-        charts.show(
-            loss_chart(
-                losses,
-                s.steps,
-                description=t("sgd.loss_alt"),
-            ),
-            key="sgd.loss",
+        # The loss after each step on a log axis, the divergence bound as a dashed rule.
+        spec = kinds.loss_curve(
+            losses,
+            s.steps,
+            bound=lesson.LOSS_BOUND,
+            floor=LOSS_FLOOR,
+            ceiling=LOSS_CEILING,
+            x_title=t("sgd.loss_x"),
+            y_title=t("sgd.loss_y"),
+            description=t("sgd.loss_alt"),
+            y="plotted",
         )
+        kinds.show(spec, key="sgd.loss")
     # What the colours mean, then what to try on this surface: one caption (one element less
     # to send on every move).
     st.caption(

@@ -17,6 +17,10 @@ from lib.view.kinds.base import (
 from lib.view.kinds.graph import graph
 from lib.view.kinds.heatmap import heatmap
 from lib.view.kinds.lines import SCRUB, lines, scrub_lines
+from lib.view.kinds.loss import loss_curve
+from lib.view.kinds.matrix import Block, matrices
+from lib.view.kinds.surface import RUN_MARKERS, Marker, surface
+from lib.view.kinds.transform import grid_transform
 
 __all__ = [
     "HIGHLIGHT",
@@ -24,14 +28,21 @@ __all__ = [
     "LINE_COLOURS",
     "MUTED",
     "OKABE_ITO",
+    "RUN_MARKERS",
     "SCRUB",
+    "Block",
+    "Marker",
     "Spec",
     "bars",
     "compact",
     "graph",
+    "grid_transform",
     "heatmap",
     "lines",
+    "loss_curve",
+    "matrices",
     "palette",
     "scrub_lines",
     "show",
+    "surface",
 ]

@@ -87,7 +87,11 @@ def compiled(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., Spec]:
         spec = build(*options).to_dict()
         spec.pop("$schema", None)  # Streamlit's bundled Vega-Lite reads the spec as it is
         config = spec.get("config", {})
-        config.pop("view", None)  # Altair's default 300x300 view: the container sizes ours
+        view = config.get("view", {})
+        for default in ("continuousWidth", "continuousHeight"):  # Altair's 300x300 view: the
+            view.pop(default, None)  # container sizes ours (a kind's own view config stays)
+        if not view:
+            config.pop("view", None)
         if not config:
             spec.pop("config", None)
         return spec
