@@ -47,6 +47,12 @@ def dot(index, stride) -> int:
     return sum(i * s for i, s in zip(index, stride, strict=True))
 
 
+def table_with(at, column: str):
+    """The first table on the page with this column (found by what it shows, not by where the
+    layout puts it)."""
+    return next(tb.value for tb in at.table if column in tb.value.columns)
+
+
 def text_blocks(at) -> list[str]:
     """PyTorch's error messages, shown as plain text code blocks."""
     return [c.value for c in at.code if c.language == "text"]
@@ -86,7 +92,7 @@ def test_transpose_makes_view_fail_and_reshape_copy():
     assert shown["x changed"] == "False"
     assert any(VIEW_ERROR in block for block in text_blocks(at))
     assert at.query_params["transpose"] == "0,1"  # 1 means dims 0 and 1
-    table = at.table[-1].value
+    table = table_with(at, "data_ptr()")  # every tensor's facts
     assert list(table.index) == ["x", "t", "r"]
     assert table.loc["t", "data_ptr()"] == table.loc["x", "data_ptr()"]
     assert table.loc["r", "data_ptr()"] != table.loc["x", "data_ptr()"]
@@ -223,7 +229,7 @@ def test_dtype_demo():
 
 def test_dtype_table_numbers():
     at = open_page("tensors")
-    table = at.table[1].value
+    table = table_with(at, "element_size()")  # the dtype table
     rows = dict(zip(table["dtype"], table["element_size()"], strict=True))
     assert rows["torch.int64"] == "8" and rows["torch.float16"] == "2"
     limits = dict(zip(table["dtype"], table["max"], strict=True))

@@ -1,0 +1,688 @@
+"""What the tensors page draws (notes §2, §4): view vs reshape as a memory inspector (x's storage,
+the tensors reading it, a write through the result), then creating tensors and their dtypes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.i18n import t
+from lib.lessons.tensors import compute as lesson
+from lib.view import charts
+from lib.view.lesson import Page, Part
+from lib.view.text import md_escape
+from lib.view.url_state import PageState, quoted
+
+# The creation parts come under the inspector; their headings and captions are static.
+SECTIONS = (
+    Part("create", "tensors.create_title", "tensors.create_intro"),
+    Part("dtypes", "tensors.dtype_table_title", "tensors.dtype_table_caption"),
+)
+FORMULA_CAPTION = "tensors.formula_caption"
+
+N_MAX = lesson.MAX_ELEMENTS
+# The headline numbers, named as the "Reproduce this" snippet prints them.
+METRICS = (
+    "t.stride()",
+    "t.is_contiguous()",
+    "v.stride()",
+    "reshape copied",
+    "element's storage index",
+    "x changed",
+)
+# Labels in plain words are translated on screen; code-like ones read the same in any language.
+PLAIN_LABELS = {
+    "reshape copied": "tensors.label_copied",
+    "element's storage index": "tensors.label_storage_index",
+    "x changed": "tensors.label_changed",
+}
+UNIT_PX = 24  # height of one cell row in the pictures
+HEADER = 0.9  # room above a block for its label, in cell rows
+# The link's rejected target shape and PyTorch's words about it, kept from the full run that
+# found it (prepare) for the live part to show under the notice, until the next full run.
+URL_VIEW_ERROR = "tensors.url_view_error"
+
+
+def pair_label(pair: tuple[int, ...]) -> str:
+    return f"x.transpose({pair[0]}, {pair[1]})" if pair else t("tensors.no_transpose")
+
+
+def index_text(index) -> str:
+    return "[" + ", ".join(str(i) for i in index) + "]"
+
+
+def hex_ptr(ptr: int) -> str:
+    return f"0x{ptr:x}"
+
+
+# --- pictures: storage cells and tensor grids ------------------------------------------------
+
+
+def grid_layout(shape: tuple[int, ...]) -> tuple[list[tuple[float, float]], list, float, float]:
+    """Where each element (row-major) is drawn, in cell units: a 1-D tensor is a row, 2-D a
+    grid, 3-D a row of blocks (one per first index), 4-D a grid of blocks. Returns the cell
+    corners, the block labels (x, y, text), the width and the height."""
+    dims = (1,) * (4 - len(shape)) + tuple(shape)  # pad to 4-D: (blocks down, across, rows, cols)
+    down, across, rows, cols = dims
+    header = HEADER if len(shape) >= 3 else 0.0
+    block_w, block_h = cols + 0.6, rows + header + 0.4
+    cells, labels = [], []
+    for a in range(down):
+        for b in range(across):
+            left, top = b * block_w, a * block_h
+            if header:
+                name = f"[{b}]" if len(shape) == 3 else f"[{a}, {b}]"
+                labels.append((left + cols / 2, top + header * 0.55, name))
+            cells += [(left + j, top + header + i) for i in range(rows) for j in range(cols)]
+    width = across * block_w - 0.6
+    height = down * block_h - (0.4 if down else 0)
+    return cells, labels, width, height
+
+
+def cells_chart(
+    cells: pd.DataFrame,
+    labels: pd.DataFrame,
+    *,
+    n: int,
+    width_units: float,
+    height_units: float,
+    description: str,
+) -> dict:
+    """Cells at (x, y) coloured by ``source`` (the cell of x's storage they read), each with
+    its value written in it; ``written`` cells outlined; ``labels`` are free text (block names,
+    storage indices). A Vega-Lite dict in the style of lib/view/charts.py."""
+    hidden = {"labels": False, "ticks": False, "domain": False, "grid": False, "title": None}
+    x_scale = {"domain": [0, float(width_units)], "nice": False, "zero": False}
+    y_scale = {"domain": [0, float(height_units)], "nice": False, "zero": False, "reverse": True}
+
+    def q(field: str, scale: dict) -> dict:
+        return {"field": field, "type": "quantitative", "scale": scale, "axis": hidden}
+
+    box = {
+        "x": q("x0", x_scale),
+        "x2": {"field": "x1"},
+        "y": q("y0", y_scale),
+        "y2": {"field": "y1"},
+    }
+    centre = {"x": q("cx", x_scale), "y": q("cy", y_scale)}
+    return {
+        "description": description,
+        "height": int(height_units * UNIT_PX),
+        "padding": {"left": 4, "right": 4, "top": 4, "bottom": 4},
+        "config": {"view": {"stroke": None}, "aria": False},
+        "datasets": {"cells": cells, "labels": labels},
+        "layer": [
+            {
+                "data": {"name": "cells"},
+                "mark": {"type": "rect", "cornerRadius": 3},
+                "encoding": {
+                    **box,
+                    "color": {
+                        "field": "source",
+                        "type": "quantitative",
+                        "scale": {"domain": [0, max(n - 1, 1)], "scheme": "turbo"},
+                        "legend": None,
+                    },
+                    "fillOpacity": {"value": 0.45},
+                    "tooltip": {"field": "tip", "type": "nominal"},
+                },
+            },
+            {
+                "data": {"name": "cells"},
+                "transform": [{"filter": "datum.written"}],
+                "mark": {"type": "rect", "filled": False, "strokeWidth": 2, "cornerRadius": 3},
+                "encoding": {**box, "color": {"value": charts.INK}},
+            },
+            {
+                "data": {"name": "cells"},
+                "mark": {"type": "text", "fontSize": 11 if width_units <= 30 else 9},
+                "encoding": {
+                    **centre,
+                    "text": {"field": "label", "type": "nominal"},
+                    "color": {"value": charts.INK},
+                    "fontWeight": {
+                        "condition": {"test": "datum.written", "value": "bold"},
+                        "value": "normal",
+                    },
+                },
+            },
+            {
+                "data": {"name": "labels"},
+                "mark": {"type": "text", "fontSize": 10, "color": "#4B5563"},
+                "encoding": {**centre, "text": {"field": "text", "type": "nominal"}},
+            },
+        ],
+    }
+
+
+def cell_frame(corners, values, sources, tips, written) -> pd.DataFrame:
+    x = [c[0] for c in corners]
+    y = [c[1] for c in corners]
+    return pd.DataFrame(
+        {
+            "x0": [v + 0.06 for v in x],
+            "x1": [v + 0.94 for v in x],
+            "y0": [v + 0.06 for v in y],
+            "y1": [v + 0.94 for v in y],
+            "cx": [v + 0.5 for v in x],
+            "cy": [v + 0.5 for v in y],
+            "label": [str(v) for v in values],
+            "source": sources,
+            "tip": tips,
+            "written": written,
+        }
+    )
+
+
+def label_frame(labels) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"cx": [p[0] for p in labels], "cy": [p[1] for p in labels], "text": [p[2] for p in labels]}
+    )
+
+
+def storage_chart(facts, sources, written_cells, name: str, width_units: float) -> dict:
+    """One row of storage cells, with each cell's storage index under it."""
+    n = len(facts.values)
+    # facts.values lists elements in row-major order; place each at its storage cell.
+    by_cell = dict(zip(facts.positions, facts.values, strict=True))
+    source_by_cell = dict(zip(facts.positions, sources, strict=True))
+    cells = sorted(by_cell)
+    frame = cell_frame(
+        [(c, 0) for c in cells],
+        [by_cell[c] for c in cells],
+        [source_by_cell[c] for c in cells],
+        [f"{name}.untyped_storage()[{c}] = {by_cell[c]}" for c in cells],
+        [c in written_cells for c in cells],
+    )
+    labels = label_frame([(c + 0.5, 1.45, str(c)) for c in cells])
+    return cells_chart(
+        frame,
+        labels,
+        n=n,
+        width_units=width_units,
+        height_units=1.9,
+        description=t("tensors.storage_alt", name=name, n=n),
+    )
+
+
+def tensor_chart(facts, sources, written, name: str, width_units: float) -> dict:
+    corners, labels, _, height = grid_layout(facts.shape)
+    indices = multi_indices(facts.shape)
+    frame = cell_frame(
+        corners,
+        facts.values,
+        sources,
+        [
+            f"{name}{index_text(i)} = {v} · storage[{p}]"
+            for i, v, p in zip(indices, facts.values, facts.positions, strict=True)
+        ],
+        written,
+    )
+    return cells_chart(
+        frame,
+        label_frame(labels),
+        n=len(facts.values),
+        width_units=width_units,
+        height_units=height,
+        description=t(
+            "tensors.grid_alt",
+            name=name,
+            shape=str(facts.shape),
+            positions=", ".join(map(str, facts.positions)),
+        ),
+    )
+
+
+def multi_indices(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Every index of ``shape`` in row-major order (the order of TensorFacts.values)."""
+    out = [()]
+    for size in shape:
+        out = [(*prefix, i) for prefix in out for i in range(size)]
+    return out
+
+
+def facts_row(name: str, facts, x_ptr: int) -> dict:
+    return {
+        "tensor": name,
+        "shape": str(facts.shape),
+        "stride()": str(facts.stride),
+        "storage_offset()": str(facts.storage_offset),
+        "is_contiguous()": str(facts.is_contiguous),
+        "data_ptr()": hex_ptr(facts.data_ptr),
+        t("tensors.same_memory"): str(facts.storage_ptr == x_ptr),
+    }
+
+
+def creating_tensors(state: PageState) -> None:
+    """The creation calls, and the integer requirement tried with the dtype box (the part's
+    heading and introduction are static)."""
+    left, right = st.columns([5, 4])
+    with left:
+        rows = lesson.created()
+        st.table(
+            pd.DataFrame(
+                {
+                    t("tensors.code"): [r.code for r in rows],
+                    "dtype": [r.dtype for r in rows],
+                    "shape": [str(r.shape) for r in rows],
+                    t("tensors.values"): [
+                        t("tensors.uninitialised") if r.values is None else str(r.values)
+                        for r in rows
+                    ],
+                }
+            ),
+            hide_index=True,
+        )
+    with right:
+        dtype = state.control(
+            st.selectbox,
+            "dtype",
+            t("tensors.dtype_pick"),
+            lesson.DTYPES,
+            format_func=lambda d: f"torch.{d}",
+            help=t("tensors.dtype_help"),
+        )
+        demo = lesson.index_demo(dtype)
+        st.code(
+            f"ids = torch.tensor([2, 0, 1], dtype=torch.{dtype})\n"
+            f"ids  # {demo.ids}\n"
+            "F.embedding(ids, weight)      # weight: 3 x 2\n"
+            "F.cross_entropy(logits, ids)  # logits: 3 x 3",
+            language="python",
+            wrap_lines=True,
+        )
+        if demo.embedding_error is None:
+            rows_text = ", ".join(str(list(row)) for row in demo.picked)
+            st.success(t("tensors.embedding_ok", rows=rows_text), icon=":material/check:")
+        else:
+            st.markdown(t("tensors.embedding_fails"))
+            st.code(demo.embedding_error, language="text", wrap_lines=True)
+        if demo.cross_entropy_error is None:
+            st.success(
+                t("tensors.cross_entropy_ok", loss=f"{demo.loss:.4f}"), icon=":material/check:"
+            )
+        else:
+            st.markdown(t("tensors.cross_entropy_fails"))
+            st.code(demo.cross_entropy_error, language="text", wrap_lines=True)
+        st.caption(t("tensors.requirement_caption"))
+
+
+def dtypes_section() -> None:
+    """Every dtype measured by PyTorch, and where each is needed (the part's heading and the
+    table's caption are static)."""
+    table = lesson.dtype_table()
+    yes, no = t("tensors.yes"), t("tensors.no")
+    st.table(
+        pd.DataFrame(
+            {
+                "dtype": [f"torch.{r.name}" for r in table],
+                t("tensors.legacy"): [r.legacy for r in table],
+                "element_size()": [str(r.element_size) for r in table],
+                "min": [format_limit(r.lo) for r in table],
+                "max": [format_limit(r.hi) for r in table],
+                "eps": ["" if r.eps is None else format_limit(r.eps) for r in table],
+                t("tensors.as_indices"): [no if r.embedding_error else yes for r in table],
+                t("tensors.as_targets"): [no if r.cross_entropy_error else yes for r in table],
+            }
+        ),
+        hide_index=True,
+    )
+    st.markdown(f"**{t('tensors.used_for')}**")
+    halves = st.columns(2)  # (a horizontal container wraps the two lists one under the other)
+    for half, names in zip(halves, (lesson.DTYPES[:5], lesson.DTYPES[5:]), strict=True):
+        half.markdown("\n".join(f"- `torch.{d}`: {t(f'tensors.use_{d}')}" for d in names))
+
+
+def format_limit(value) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int) and abs(value) < 10**6:
+        return str(value)  # exact; int32 and int64 limits are shortened like the floats
+    return format(value, ".5g")
+
+
+def set_view(choice_key: str, view_key: str) -> None:
+    """A suggested target shape was clicked: put it in the view box."""
+    choice = st.session_state[choice_key]
+    if choice is not None:
+        st.session_state[view_key] = choice
+    st.session_state[choice_key] = None
+
+
+def typed_fallback(param: str, raw: str, reason: str, used: str) -> None:
+    st.warning(
+        t(
+            "tensors.typed_fallback",
+            param=param,
+            raw=quoted(raw or ""),
+            reason=t(f"notice.{reason}"),
+            used=md_escape(used),
+        ),
+        icon=":material/edit_off:",
+    )
+
+
+def t_code(ins) -> str:
+    return f"x.transpose({ins.transpose[0]}, {ins.transpose[1]})" if ins.transpose else "x"
+
+
+def picture(ins) -> None:
+    """The memory inspector: x's storage row, the tensors as grids coloured by the storage cell
+    they read, what the write did, then the headline numbers and every tensor's facts."""
+    write = ins.write
+    values = {
+        "t.stride()": str(ins.t.stride),
+        "t.is_contiguous()": str(ins.t.is_contiguous),
+        "v.stride()": "RuntimeError" if ins.v is None else str(ins.v.stride),
+        "reshape copied": str(ins.reshape_copied),
+        "element's storage index": str(write.storage_index),
+        "x changed": str(write.x_changed),
+    }
+    helps = {
+        "t.stride()": t("tensors.m_t_stride", t_code=t_code(ins)),
+        "t.is_contiguous()": t("tensors.m_contiguous"),
+        "v.stride()": t("tensors.m_v_stride", target=lesson.shape_code(ins.target)),
+        "reshape copied": t("tensors.m_copied"),
+        "element's storage index": t("tensors.m_storage_index", w=write.through),
+        "x changed": t("tensors.m_changed"),
+    }
+
+    x_cells = set(write.x_cells)
+    n = len(ins.x.values)
+    row_units = max(n, 24)
+    # The grids share one width in cells, so a cell has one size in every grid; narrow
+    # tensors sit side by side (before | after), wide ones one under the other.
+    grid_widest = max(grid_layout(f.shape)[2] for f in (ins.x, ins.t, ins.r))
+    side_by_side = grid_widest <= 16
+    units = max(grid_widest, 12 if side_by_side else 24)
+
+    st.markdown(
+        t("tensors.storage_title", n=n, size=ins.x.element_size, ptr=hex_ptr(ins.x.data_ptr))
+    )
+    charts.show(
+        storage_chart(ins.x, list(ins.x.positions), x_cells, "x", row_units),
+        key="tensors.storage_x",
+    )
+
+    w_name = write.through
+    written_index = write.index
+    w_facts = ins.v if w_name == "v" else ins.r
+    w_indices = multi_indices(w_facts.shape)
+
+    left, right = st.columns(2, gap="large") if side_by_side else (st.container(), st.container())
+    with left:
+        st.markdown(
+            tensor_heading("x", f"torch.arange({n}).reshape({lesson.shape_code(ins.shape)})", ins.x)
+        )
+        x_written = [p in x_cells for p in ins.x.positions]
+        charts.show(
+            tensor_chart(ins.x, list(ins.x.positions), x_written, "x", units), key="tensors.x"
+        )
+        if ins.transpose:
+            st.markdown(tensor_heading("t", t_code(ins), ins.t))
+            t_written = [p in x_cells for p in ins.t.positions]
+            charts.show(
+                tensor_chart(ins.t, list(ins.t.positions), t_written, "t", units), key="tensors.t"
+            )
+            walk = ", ".join(map(str, ins.t.positions[:10]))
+            if len(ins.t.positions) > 10:
+                walk += ", …"
+            jumps = "t_caption_contiguous" if ins.t.is_contiguous else "t_caption"
+            st.caption(t(f"tensors.{jumps}", walk=walk))
+    with right:
+        target = lesson.shape_code(ins.target)
+        if ins.v is not None:
+            st.markdown(tensor_heading("v", f"t.view({target})", ins.v))
+            v_written = [i == written_index for i in w_indices]
+            charts.show(
+                tensor_chart(ins.v, list(ins.v.positions), v_written, "v", units), key="tensors.v"
+            )
+        else:
+            st.markdown(t("tensors.view_failed", target=target))
+            st.code(ins.view_error, language="text", wrap_lines=True)
+        r_code = f"t.reshape({target})"
+        st.markdown(tensor_heading("r", r_code, ins.r))
+        r_written = [i == written_index for i in multi_indices(ins.r.shape)]
+        if ins.reshape_copied:
+            # r's storage is new: colour each element by the x cell it was copied from, which
+            # is its value (x = arange), except where the write has just replaced it.
+            r_sources = [
+                write.before if written and w_name == "r" else value
+                for written, value in zip(r_written, ins.r.values, strict=True)
+            ]
+        else:
+            r_sources = list(ins.r.positions)
+        charts.show(tensor_chart(ins.r, r_sources, r_written, "r", units), key="tensors.r")
+        if not ins.reshape_copied:
+            st.caption(t("tensors.no_copy_caption"))
+    if ins.v is None:  # full width, under the grids: r's grid stays next to the error
+        st.markdown(t("tensors.view_failed_explain", walk=", ".join(map(str, ins.t.positions))))
+    if ins.reshape_copied:  # full width, as x's storage row: easy to compare
+        st.markdown(t("tensors.r_storage_title", ptr=hex_ptr(ins.r.data_ptr)))
+        r_cells = {write.storage_index} if w_name == "r" else set()
+        charts.show(
+            storage_chart(ins.r, r_sources, r_cells, "r", row_units), key="tensors.storage_r"
+        )
+        st.caption(t("tensors.copy_caption"))
+    # Under the pictures (so they come first on the screen): what the inspector does, and how
+    # to read its colours, in one caption.
+    st.caption(
+        f"**{t('tensors.inspector_title')}**  \n"
+        f"{t('tensors.inspector_intro')}\n\n{t('tensors.link_caption')}"
+    )
+
+    w_code = f"{w_name}{index_text(written_index)} = {write.value}"
+    if write.x_changed:
+        st.info(
+            t(
+                "tensors.write_shared",
+                code=w_code,
+                cell=write.x_cells[0],
+                x_index=index_text(write.x_index),
+                before=write.before,
+                value=write.value,
+            ),
+            icon=":material/edit:",
+        )
+    elif write.before == write.value:
+        st.info(t("tensors.write_same", code=w_code, value=write.value), icon=":material/edit:")
+    else:
+        st.info(
+            t("tensors.write_copy", code=w_code, cell=write.storage_index, before=write.before),
+            icon=":material/edit:",
+        )
+
+    # Two rows of three: a 4-D stride such as (36, 12, 4, 1) needs the width.
+    for row in (METRICS[:3], METRICS[3:]):
+        with st.container(horizontal=True):
+            for label in row:
+                st.metric(
+                    t(PLAIN_LABELS[label]) if label in PLAIN_LABELS else label,
+                    values[label],
+                    help=helps[label],
+                )
+
+    rows = [facts_row("x", ins.x, ins.x.storage_ptr)]
+    if ins.transpose:
+        rows.append(facts_row("t", ins.t, ins.x.storage_ptr))
+    if ins.v is not None:
+        rows.append(facts_row("v", ins.v, ins.x.storage_ptr))
+    rows.append(facts_row("r", ins.r, ins.x.storage_ptr))
+    st.table(pd.DataFrame(rows).set_index("tensor"))
+
+
+def tensor_heading(name: str, code: str, facts) -> str:
+    return t(
+        "tensors.tensor_heading",
+        name=name,
+        code=code,
+        stride=str(facts.stride),
+        contiguous=str(facts.is_contiguous),
+    )
+
+
+def formula(ins) -> str:
+    """Short lines (they must fit a phone): strides as suffix products, the transpose's swap,
+    and where the written element lives, with the current numbers."""
+    x = ins.x
+    suffix = [r"\cdot ".join(str(d) for d in x.shape[k + 1 :]) or "1" for k in range(len(x.shape))]
+    lines = [
+        r"s_k = \prod_{m>k} n_m",
+        rf"\texttt{{x.stride()}} = {tex_tuple(suffix)} = {tex_tuple(x.stride)}",
+    ]
+    if ins.transpose:
+        a, b = ins.transpose
+        lines += [
+            rf"\texttt{{t = x.transpose({a}, {b})}}:\ s_{a} \leftrightarrow s_{b}",
+            rf"\texttt{{t.stride()}} = {tex_tuple(ins.t.stride)}",
+        ]
+    write = ins.write
+    w = ins.v if write.through == "v" else ins.r
+    terms = " + ".join(f"{i}\\cdot {s}" for i, s in zip(write.index, w.stride, strict=True))
+    symbols = " + ".join(f"i_{k} s_{k}" for k in range(len(w.stride)))
+    element = rf"\texttt{{{write.through}{index_text(write.index)}}}"
+    storage = rf"\text{{{t('tensors.storage_word')}}}"
+    lines += [
+        rf"{element} \to {storage}[\,o + {symbols}\,]",
+        rf"= {storage}[\,{w.storage_offset} + {terms}\,] = {storage}[{write.storage_index}]",
+        rf"\text{{{t('tensors.address_word')}}} = \texttt{{data\_ptr()}} + {write.storage_index}"
+        rf" \times {w.element_size}\ \text{{{t('tensors.bytes_word')}}}",
+    ]
+    return r"\begin{gathered}" + r" \\ ".join(lines) + r"\end{gathered}"
+
+
+def tex_tuple(values) -> str:
+    return "(" + ", ".join(str(v) for v in values) + ("," if len(values) == 1 else "") + ")"
+
+
+def prepare(state: PageState) -> None:
+    """Links whose values are valid alone but not together: too many elements, a transpose of a
+    dim the shape lacks, a target shape that does not fit, an element past the last one."""
+    if lesson.numel(state.url_values["shape"]) > N_MAX:
+        state.fix("shape", lesson.DEFAULT_SHAPE, "tensor_too_big")
+    url_shape = state.url_values["shape"]
+    url_n = lesson.numel(url_shape)
+    if state.url_values["transpose"] and max(state.url_values["transpose"]) >= len(url_shape):
+        state.fix("transpose", (0, 1) if len(url_shape) >= 2 else (), "tensor_no_such_dim")
+    rejected_view, url_view_error = None, None
+    if lesson.resolve_view(url_n, state.url_values["view"])[1] is not None:
+        rejected_view = state.url_values["view"]
+        url_view_error = lesson.resolve_view(url_n, rejected_view)[1]
+        state.fix("view", lesson.FALLBACK_VIEW, "tensor_view_invalid")
+    if state.url_values["at"] >= url_n:
+        state.fix("at", url_n - 1, "out_of_range")
+    # Shown once, with the notice: the link's target shape and PyTorch's own words about it.
+    if url_view_error is not None and state.key("view") not in st.session_state:
+        st.session_state[URL_VIEW_ERROR] = (url_view_error, url_n, rejected_view)
+    else:
+        st.session_state.pop(URL_VIEW_ERROR, None)
+
+
+def live(page: Page) -> None:
+    state = page.state
+    spec = state.spec
+    if URL_VIEW_ERROR in st.session_state:  # under the notice that names it
+        error, url_n, rejected = st.session_state[URL_VIEW_ERROR]
+        st.code(error, language="text", wrap_lines=True)
+        st.caption(t("tensors.view_invalid_explain", n=url_n, target=lesson.shape_code(rejected)))
+    shape_text = state.control(
+        st.text_input,
+        "shape",
+        t("tensors.shape_label"),
+        value=spec["shape"].format(state.url_values["shape"]),
+        help=t("tensors.shape_help", cap=N_MAX),
+    )
+    shape, reason = spec["shape"].read(shape_text or "")
+    if reason is None and lesson.numel(shape) > N_MAX:
+        reason = "tensor_too_big"
+    if reason is not None:
+        shape = lesson.DEFAULT_SHAPE
+        typed_fallback("shape", shape_text, reason, spec["shape"].format(shape))
+    n = lesson.numel(shape)
+
+    view_text = state.control(
+        st.text_input,
+        "view",
+        t("tensors.view_label"),
+        value=spec["view"].format(state.url_values["view"]),
+        help=t("tensors.view_help"),
+    )
+    target, reason = spec["view"].read(view_text or "")
+    view_error = lesson.resolve_view(n, target)[1] if reason is None else None
+    if reason is not None or view_error is not None:
+        typed_fallback("view", view_text, reason or "tensor_view_invalid", "-1")
+        if view_error is not None:
+            st.code(view_error, language="text", wrap_lines=True)
+            st.caption(t("tensors.view_invalid_explain", n=n, target=lesson.shape_code(target)))
+        target = lesson.FALLBACK_VIEW
+
+    pairs = [()] + [(a, b) for a in range(len(shape)) for b in range(a + 1, len(shape))]
+    pair_key = state.seeded("transpose")
+    if st.session_state[pair_key] not in pairs:  # the shape lost that dim
+        st.session_state[pair_key] = (0, 1) if len(shape) >= 2 else ()
+    pair = state.control(
+        st.selectbox,
+        "transpose",
+        t("tensors.transpose_label"),
+        pairs,
+        format_func=pair_label,
+        help=t("tensors.transpose_help"),
+    )
+
+    at_key = state.seeded("at")
+    st.session_state[at_key] = min(max(st.session_state[at_key], 0), n - 1)
+    if n > 1:
+        at = state.control(
+            st.slider, "at", t("tensors.at_label"), 0, n - 1, help=t("tensors.at_help")
+        )
+    else:  # a slider needs two ends: with one element there is nothing to choose
+        at = 0
+        st.caption(t("tensors.at_single"))
+    value = state.control(
+        st.number_input,
+        "value",
+        t("tensors.value_label"),
+        *lesson.WRITE_RANGE,
+        step=1,
+        help=t("tensors.value_help"),
+    )
+    if "view" not in state.hidden:  # target shapes that fit, a click away
+        choice_key = state.key("view_choice")
+        st.pills(
+            t("tensors.try_views"),
+            [lesson.shape_code(s) for s in lesson.suggested_views(n)],
+            format_func=lambda s: f"view({s})",
+            key=choice_key,
+            on_change=set_view,
+            args=(choice_key, state.key("view")),
+            disabled=state.locked,
+        )
+
+    # The dtype box is drawn with the creation part, below; the link carries its value.
+    dtype = st.session_state.get(state.key("dtype"), state.url_values["dtype"])
+    values = {"shape": shape, "view": target, "transpose": pair, "at": at, "value": value}
+    page.sync({**values, "dtype": dtype})
+
+    ins = lesson.inspect(shape, target, pair, at, value)
+    with page.picture:
+        picture(ins)
+    page.formula(formula(ins))
+    with page.slot("create"):
+        creating_tensors(state)
+    with page.slot("dtypes"):
+        dtypes_section()
+    page.code(lesson.snippet(shape, target, pair, at, value))
+
+    options = {str(s) for s in (ins.contiguous_stride, ins.t.stride, ins.t.shape)}
+    options.add(str(tuple(reversed(ins.t.stride))))
+    page.check(
+        key="tensors.check",
+        question=t("tensors.check_question", t_code=t_code(ins), stride=str(ins.t.stride)),
+        options=sorted(options),
+        answers={str(ins.contiguous_stride)},
+        explanation=t(
+            "tensors.check_copied" if ins.contiguous_copied else "tensors.check_same",
+            stride=str(ins.contiguous_stride),
+            shape=str(ins.t.shape),
+        ),
+    )
