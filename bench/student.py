@@ -32,6 +32,9 @@ class SliderState:
     max: float
     step: float
     fragment_id: str
+    # A select_slider: its options as the frontend labels them. Its value is then an index,
+    # and the browser sends the label (string_array_value), not a number.
+    options: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -81,7 +84,10 @@ class Student:
         for slider in self.sliders.values():
             widget = state.widget_states.widgets.add()
             widget.id = slider.id
-            widget.double_array_value.data.extend(slider.value)
+            if slider.options:
+                widget.string_array_value.data.extend(slider.options[int(i)] for i in slider.value)
+            else:
+                widget.double_array_value.data.extend(slider.value)
         self.deltas = 0
         started = time.perf_counter()
         await self._ws.send(msg.SerializeToString())
@@ -118,5 +124,6 @@ class Student:
         elif kind == "slider" and element.slider.id not in self.sliders:
             s = element.slider
             self.sliders[s.id] = SliderState(
-                s.id, list(s.value or s.default), s.min, s.max, s.step, delta.fragment_id
-            )
+                s.id, list(s.value or s.default), s.min, s.max, s.step, delta.fragment_id,
+                list(s.options),
+            )  # fmt: skip
