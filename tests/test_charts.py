@@ -200,3 +200,95 @@ def test_loss_curve_is_on_a_log_axis_and_spans_the_steps_asked_for():
         description="d",
     )  # fmt: skip
     assert {**other, "datasets": None} == {**spec, "datasets": None}
+
+
+def table_cells(values, picked) -> pd.DataFrame:
+    names = [f"{r} w{r}" for r in range(len(values))]
+    return pd.DataFrame(
+        [
+            {"row": names[i], "col": j, "value": v, "label": f"{v:.2f}", "picked": picked[i]}
+            for i, row in enumerate(values)
+            for j, v in enumerate(row)
+        ]
+    )
+
+
+def test_table_heatmap_outlines_picked_rows_and_whitens_numbers_on_strong_colours():
+    data = table_cells([[0.5, -2.5], [1.0, 0.0]], [False, True])
+    order = ["0 w0", "1 w1"]
+    common = dict(order=order, title="t", subtitle="s", description="d")
+    signed = charts.table_heatmap(data, domain=(-3, 3), colours="blueorange", dark=1.9, **common)
+    cells, numbers, outline = signed["layer"]
+    assert cells["encoding"]["y"]["sort"] == order  # rows in the table's order, not by name
+    assert cells["encoding"]["color"]["scale"] == {
+        "domain": [-3.0, 3.0],
+        "scheme": "blueorange",
+        "clamp": True,
+    }
+    # Both ends of a signed scale are strong colours; only the top of a one-sided one.
+    assert numbers["encoding"]["color"]["condition"]["test"] == "abs(datum.value) > 1.9"
+    # One outline a picked row, across the width, hidden from screen readers.
+    assert outline["transform"] == [{"filter": "datum.picked && datum.col == 0"}]
+    assert outline["encoding"]["x2"] == {"value": "width"}
+    assert outline["mark"]["aria"] is False
+    assert signed["height"] == {"step": 22}
+    grey_to_orange = ("#F1F5F9", charts.HIGHLIGHT)
+    one_sided = charts.table_heatmap(
+        data, domain=(0, 2), colours=grey_to_orange, dark=1.2, **common
+    )
+    scale = one_sided["layer"][0]["encoding"]["color"]["scale"]
+    assert (scale["range"], scale["interpolate"]) == (list(grey_to_orange), "rgb")
+    assert one_sided["layer"][1]["encoding"]["color"]["condition"]["test"] == "datum.value > 1.2"
+    assert signed["datasets"]["cells"] is data
+
+
+def test_before_after_bars_keep_the_limit_in_the_data():
+    norms = pd.DataFrame({"row": ["a", "b"], "before": [2.0, 0.5], "after": [1.0, 0.5]})
+    common = dict(
+        limit_field="max_norm", order=["a", "b"], title="t", x_title="x", description="d",
+        dataset="norms",
+    )  # fmt: skip
+    spec = charts.before_after_bars(norms, limit=1.0, **common)
+    before, after, rule = spec["layer"]
+    assert before["mark"]["size"] > after["mark"]["size"]  # "after" drawn inside "before"
+    assert rule["data"] == {"name": "limit"}
+    assert rule["encoding"]["x"] == {"field": "max_norm", "type": "quantitative"}
+    assert "domain" not in before["encoding"]["x"].get("scale", {})  # Vega fits the axis
+    assert spec["datasets"]["limit"]["max_norm"].tolist() == [1.0]
+    # Another limit: other data, the same spec.
+    other = charts.before_after_bars(norms, limit=2.5, **common)
+    assert {**other, "datasets": None} == {**spec, "datasets": None}
+
+
+def time_cells(steps: int, units: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"step": s, "unit": u, "value": 0.1 * s - u, "label": f"{0.1 * s - u:.2f}"}
+            for u in range(units)
+            for s in range(steps)
+        ]
+    ).assign(steps=steps)
+
+
+def test_time_heatmap_writes_numbers_or_signs_and_sizes_are_data():
+    common = dict(
+        title="h", step_title="t", rows_title="unit", domain=(-1, 1), scheme="blueorange",
+        description="d",
+    )  # fmt: skip
+    spec = charts.time_heatmap(time_cells(16, 4), focus=3, numbers=True, **common)
+    cells, focus, numbers, signs = spec["layer"]
+    assert focus["data"] == {"name": "focus"} and focus["mark"]["fill"] is None
+    assert spec["datasets"]["focus"]["step"].tolist() == [3]
+    # Numbers where a cell is wide enough, the sign elsewhere: colour is never the only cue.
+    fit = numbers["encoding"]["opacity"]["condition"]["test"]
+    assert fit == signs["encoding"]["opacity"]["condition"]["test"] == "width / datum.steps >= 26"
+    assert numbers["encoding"]["opacity"]["condition"]["value"] == 1
+    assert signs["encoding"]["opacity"]["condition"]["value"] == 0
+    assert cells["encoding"]["color"]["scale"]["clamp"] is True
+    # Other sizes and another inspected step: other data, the same spec.
+    other = charts.time_heatmap(time_cells(12, 6), focus=7, numbers=True, **common)
+    assert {**other, "datasets": None} == {**spec, "datasets": None}
+    # Too many steps for numbers: only the signs, always shown.
+    many = charts.time_heatmap(time_cells(30, 2), focus=0, numbers=False, **common)
+    assert [layer["mark"]["type"] for layer in many["layer"]] == ["rect", "rect", "text"]
+    assert many["layer"][2]["encoding"]["opacity"]["condition"]["test"] == "false"

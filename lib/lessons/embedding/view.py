@@ -11,7 +11,7 @@ from lib.i18n import t
 from lib.lessons._format import num as fmt
 from lib.lessons.embedding import compute as lesson
 from lib.urlspec import MAX_RAW_CHARS
-from lib.view import charts
+from lib.view import kinds
 from lib.view.lesson import Page, Part
 from lib.view.text import md_escape
 from lib.view.url_state import PageState, quoted
@@ -34,7 +34,7 @@ def prepare(state: PageState) -> None:
 
 
 WEIGHT_DOMAIN = (-3.0, 3.0)  # N(0, 1) init: nearly every entry lies inside; the rest clamp
-INK, HIGHLIGHT, MUTED = charts.INK, charts.HIGHLIGHT, charts.MUTED
+GRAD_COLOURS = ("#F1F5F9", kinds.HIGHLIGHT)  # 0 (no gradient) pale grey
 
 
 def row_name(r: int) -> str:
@@ -42,7 +42,7 @@ def row_name(r: int) -> str:
 
 
 def cells(values, names, picked) -> pd.DataFrame:
-    """A (rows, dim) tensor as a long table: one line per cell, for table_heatmap."""
+    """A (rows, dim) tensor as a long table: one line per cell, for kinds.table_heatmap."""
     rows, dim = values.shape
     flat = values.flatten().tolist()
     return pd.DataFrame(
@@ -54,123 +54,6 @@ def cells(values, names, picked) -> pd.DataFrame:
             "picked": [picked[i // dim] for i in range(rows * dim)],
         }
     )
-
-
-def table_heatmap(
-    data: pd.DataFrame,
-    *,
-    order: list[str],
-    title: str,
-    subtitle: str,
-    description: str,
-    domain: tuple[float, float],
-    colours: dict,
-    dark_test: str,
-) -> dict:
-    """A table (rows named on the y axis, columns j on top) coloured by value, each cell
-    labelled, and the rows with ``picked`` outlined. Like charts.heatmap, plus row names and
-    the outline; a candidate for lib/view/charts.py."""
-    position = {
-        "x": {
-            "field": "col",
-            "type": "ordinal",
-            "title": "j",
-            "axis": {"labelAngle": 0, "ticks": False, "domain": False, "orient": "top"},
-        },
-        "y": {
-            "field": "row",
-            "type": "ordinal",
-            "title": None,
-            "sort": order,
-            "axis": {"ticks": False, "domain": False, "labelFontSize": 11},
-        },
-    }
-    return {
-        "description": description,
-        "title": {"text": title, "subtitle": subtitle, "fontSize": 13, "anchor": "start"},
-        "height": {"step": 22},
-        "datasets": {"cells": data},
-        "data": {"name": "cells"},
-        "layer": [
-            {
-                "mark": {"type": "rect", "stroke": "white", "strokeWidth": 1},
-                "encoding": {
-                    **position,
-                    "color": {
-                        "field": "value",
-                        "type": "quantitative",
-                        "scale": {
-                            "domain": [float(v) for v in domain],
-                            **colours,
-                            "clamp": True,
-                        },
-                        "legend": None,
-                    },
-                },
-            },
-            {
-                "mark": {"type": "text", "fontSize": 10},
-                "encoding": {
-                    **position,
-                    "text": {"field": "label", "type": "nominal"},
-                    "color": {"condition": {"test": dark_test, "value": "white"}, "value": INK},
-                },
-            },
-            {
-                # One outline per picked row, across the whole width.
-                "transform": [{"filter": "datum.picked && datum.col == 0"}],
-                "mark": {
-                    "type": "rect",
-                    "fill": None,
-                    "stroke": HIGHLIGHT,
-                    "strokeWidth": 2.5,
-                    "aria": False,  # often empty, and nothing a screen reader could name
-                },
-                "encoding": {
-                    "y": position["y"],
-                    "x": {"value": 0},
-                    "x2": {"value": "width"},
-                },
-            },
-        ],
-    }
-
-
-def norm_bars(data: pd.DataFrame, *, order: list[str], max_norm: float, description: str) -> dict:
-    """Each row's norm before the call (grey) and after it (blue), and max_norm as a rule.
-    max_norm and the axis (from the data) are not in the spec, so its slider changes data only."""
-    y = {"field": "row", "type": "ordinal", "title": None, "sort": order}
-    x_title = t("embedding.norm_axis")
-
-    def bar(field: str, colour: str, size: int) -> dict:
-        return {
-            "mark": {"type": "bar", "color": colour, "size": size},
-            "encoding": {
-                "y": y,
-                "x": {
-                    "field": field,
-                    "type": "quantitative",
-                    "title": x_title,
-                },
-            },
-        }
-
-    return {
-        "description": description,
-        "title": {"text": t("embedding.norms_title"), "fontSize": 13, "anchor": "start"},
-        "height": {"step": 22},
-        "datasets": {"norms": data, "limit": pd.DataFrame({"max_norm": [float(max_norm)]})},
-        "data": {"name": "norms"},
-        "layer": [
-            bar("before", "#CBD5E1", 16),
-            bar("after", MUTED, 8),
-            {
-                "data": {"name": "limit"},
-                "mark": {"type": "rule", "color": HIGHLIGHT, "strokeDash": [5, 3], "size": 2},
-                "encoding": {"x": {"field": "max_norm", "type": "quantitative"}},
-            },
-        ],
-    }
 
 
 def fix_typed(key: str, param: str, raw: str, used: str, reason: str | None) -> None:
@@ -359,9 +242,7 @@ def live(page: Page) -> None:
     result = lesson.compute(setup)
     count = lesson.counts(ids, num)
     names = [row_name(r) for r in range(num)]
-    weight_style = dict(
-        domain=WEIGHT_DOMAIN, colours={"scheme": "blueorange"}, dark_test="abs(datum.value) > 1.9"
-    )
+    weight_style = dict(domain=WEIGHT_DOMAIN, colours="blueorange", dark=1.9)
 
     with page.picture:
         picture(setup, result, count, names, weight_style)
@@ -428,8 +309,8 @@ def picture(
     out_names = [f"out[{k}] ← {i}" for k, i in enumerate(ids)]
     top = st.columns(2)
     with top[0]:
-        charts.show(
-            table_heatmap(
+        kinds.show(
+            kinds.table_heatmap(
                 cells(result.weight_before, names, picked),
                 order=names,
                 title=t("embedding.weight_title", num=num, dim=dim),
@@ -452,8 +333,8 @@ def picture(
         else:
             top_grad = max(1.0, result.grad.max().item())
             got = [bool(result.grad[r].abs().sum() > 0) for r in range(num)]
-            charts.show(
-                table_heatmap(
+            kinds.show(
+                kinds.table_heatmap(
                     cells(result.grad, names, got),
                     order=names,
                     title=t("embedding.grad_title", num=num, dim=dim),
@@ -463,15 +344,15 @@ def picture(
                         rows=", ".join(str(r) for r in range(num) if got[r]) or "-",
                     ),
                     domain=(0.0, top_grad),
-                    colours={"range": ["#F1F5F9", HIGHLIGHT], "interpolate": "rgb"},  # 0: pale grey
-                    dark_test=f"datum.value > {0.6 * top_grad}",
+                    colours=GRAD_COLOURS,
+                    dark=0.6 * top_grad,
                 ),
                 key="embedding.grad",
             )
     bottom = st.columns(2)
     with bottom[0]:
-        charts.show(
-            table_heatmap(
+        kinds.show(
+            kinds.table_heatmap(
                 cells(result.output, out_names, [False] * len(ids)),
                 order=out_names,
                 title=t("embedding.output_title", n=len(ids), dim=dim),
@@ -555,18 +436,23 @@ def renorm(
     norms = pd.DataFrame({"row": names, "before": result.norms_before, "after": result.norms_after})
     columns = st.columns(2)
     with columns[0]:
-        charts.show(
-            norm_bars(
+        # max_norm and the axis (from the data) are not in the spec: its slider changes data only.
+        kinds.show(
+            kinds.before_after_bars(
                 norms,
+                limit=setup.max_norm,
+                limit_field="max_norm",
                 order=names,
-                max_norm=setup.max_norm,
+                title=t("embedding.norms_title"),
+                x_title=t("embedding.norm_axis"),
                 description=t("embedding.norms_alt"),
+                dataset="norms",
             ),
             key="embedding.norms",
         )
     with columns[1]:
-        charts.show(
-            table_heatmap(
+        kinds.show(
+            kinds.table_heatmap(
                 cells(result.weight_after, names, [r in renormed for r in range(num)]),
                 order=names,
                 title=t("embedding.weight_title", num=num, dim=dim),

@@ -11,7 +11,7 @@ from lib.i18n import t
 from lib.lessons._format import num
 from lib.lessons.rnn import compute as lesson
 from lib.urlspec import MAX_RAW_CHARS
-from lib.view import charts
+from lib.view import kinds
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
@@ -76,111 +76,21 @@ def time_frame(values, label: bool) -> pd.DataFrame:
             "unit": [i // steps for i in range(rows * steps)],
             "value": flat,
             "label": [f"{v:.2f}" for v in flat] if label else [""] * len(flat),
-            "steps": steps,  # read by the charts' "numbers fit" test (data, not spec)
+            "steps": steps,  # read by the chart's "numbers fit" test (data, not spec)
         }
     )
-
-
-NUMBERS_FIT = "width / datum.steps >= 26"  # a cell is wide enough for "-0.00"
-
-
-def time_heatmap(
-    values, *, title: str, rows_title: str, domain, scheme: str, focus: int, description: str
-) -> dict:
-    """Rows (hidden units or input features) × time steps, coloured on a fixed domain, the
-    inspected step outlined. Numbers are written in the cells when the cells are wide enough
-    (decided in the browser from the chart's width). A lesson-local builder in the style of
-    lib/view/charts.py (the shared heatmap is square with hidden axes). The sizes are not in
-    the spec (the legend follows the chart's height, the cells' width test reads the number of
-    steps from the data), so a size slider changes the data only."""
-    steps, rows = values.shape
-    label = steps <= LABELLED_STEPS
-    cells = time_frame(values, label)
-    x = {
-        "field": "step",
-        "type": "ordinal",
-        "title": t("rnn.step_axis"),
-        "axis": {"labelAngle": 0, "labelOverlap": True},
-    }
-    y = {"field": "unit", "type": "ordinal", "title": rows_title, "axis": {"labelOverlap": False}}
-    lo, hi = domain
-    dark = 0.55 * max(abs(lo), abs(hi))  # white text where the colour is strong
-    layers = [
-        {
-            "mark": {"type": "rect", "stroke": "white", "strokeWidth": 0.5},
-            "encoding": {
-                "x": x,
-                "y": y,
-                "color": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "scale": {"domain": [lo, hi], "scheme": scheme, "clamp": True},
-                    "legend": {"title": None, "gradientLength": {"expr": "max(40, height)"}},
-                },
-                "tooltip": [
-                    {"field": "step", "type": "ordinal", "title": "t"},
-                    {"field": "unit", "type": "ordinal", "title": rows_title},
-                    {"field": "value", "type": "quantitative", "format": ".4f"},
-                ],
-            },
-        },
-        {
-            "data": {"name": "focus"},
-            "mark": {"type": "rect", "fill": None, "stroke": charts.INK, "strokeWidth": 2},
-            "encoding": {"x": {"field": "step", "type": "ordinal"}},
-        },
-    ]
-    # White text on the dark ends of the colour scale, ink elsewhere.
-    ink = {
-        "condition": {"test": f"abs(datum.value - {(lo + hi) / 2}) > {dark}", "value": "white"},
-        "value": charts.INK,
-    }
-    if label:
-        layers.append(
-            {
-                "mark": {"type": "text", "fontSize": 9},
-                "encoding": {
-                    "x": x,
-                    "y": y,
-                    # Only where a cell is wide enough for "-0.00": the chart knows its width.
-                    "opacity": {"condition": {"test": NUMBERS_FIT, "value": 1}, "value": 0},
-                    "text": {"field": "label", "type": "nominal"},
-                    "color": ink,
-                },
-            }
-        )
-    # Where no number fits, the sign is written instead: colour is never the only cue.
-    numbers_fit = NUMBERS_FIT if label else "false"
-    layers.append(
-        {
-            "transform": [
-                {
-                    "calculate": "datum.value > 0.005 ? '+' : datum.value < -0.005 ? '−' : ''",
-                    "as": "sign",
-                }
-            ],
-            "mark": {"type": "text", "fontSize": 11},
-            "encoding": {
-                "x": x,
-                "y": y,
-                "opacity": {"condition": {"test": numbers_fit, "value": 0}, "value": 1},
-                "text": {"field": "sign", "type": "nominal"},
-                "color": ink,
-            },
-        }
-    )
-    return {
-        "description": description,
-        "title": title,
-        "height": {"step": 18},
-        "datasets": {"cells": cells, "focus": pd.DataFrame({"step": [focus]})},
-        "data": {"name": "cells"},
-        "layer": layers,
-    }
 
 
 def show_heatmap(values, name: str, **kwargs) -> None:
-    charts.show(time_heatmap(values, **kwargs), key=f"rnn.{name}")
+    """A (steps, rows) tensor over time; numbers in the cells up to LABELLED_STEPS steps."""
+    numbers = values.shape[0] <= LABELLED_STEPS
+    chart = kinds.time_heatmap(
+        time_frame(values, numbers),
+        step_title=t("rnn.step_axis"),
+        numbers=numbers,
+        **kwargs,
+    )
+    kinds.show(chart, key=f"rnn.{name}")
 
 
 def factor(value: float) -> str:

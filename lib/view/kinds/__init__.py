@@ -14,12 +14,15 @@ from lib.view.kinds.base import (
     palette,
     show,
 )
+from lib.view.kinds.before_after import before_after_bars
 from lib.view.kinds.graph import graph
 from lib.view.kinds.heatmap import heatmap
 from lib.view.kinds.lines import SCRUB, lines, scrub_lines
 from lib.view.kinds.loss import loss_curve
 from lib.view.kinds.matrix import Block, matrices
 from lib.view.kinds.surface import RUN_MARKERS, Marker, surface
+from lib.view.kinds.table import table_heatmap
+from lib.view.kinds.timeline import time_heatmap
 from lib.view.kinds.transform import grid_transform
 
 __all__ = [
@@ -34,6 +37,7 @@ __all__ = [
     "Marker",
     "Spec",
     "bars",
+    "before_after_bars",
     "compact",
     "graph",
     "grid_transform",
@@ -45,4 +49,6 @@ __all__ = [
     "scrub_lines",
     "show",
     "surface",
+    "table_heatmap",
+    "time_heatmap",
 ]
