@@ -43,12 +43,15 @@ class Part:
     """A live part of the page under the picture: a static heading (catalog key), an optional
     static caption under it (catalog key), and the slot the fragment fills. ``when``: a part
     that only some states have (e.g. a scrub chart a teacher's lock leaves out) is laid out
-    only where ``when(state)`` holds; its slot is then missing from ``page.slots``."""
+    only where ``when(state)`` holds; its slot is then missing from ``page.slots``.
+    ``static``: a part that no main control changes is drawn by ``static(page)`` in the full run
+    (its own widgets then rerun the page) and has no slot for the fragment."""
 
     name: str
     title: str | None = None
     caption: str | None = None
     when: Callable[[PageState], bool] | None = None
+    static: Callable[[Page], None] | None = None
 
 
 FORMULA = Part("formula", "panel.formula")
@@ -120,7 +123,10 @@ def render(lesson: Lesson) -> None:
             st.subheader(t(part.title), divider="gray")
         if part.caption:
             st.caption(t(part.caption))
-        page.slots[part.name] = st.container()
+        if part.static is not None:
+            part.static(page)
+        else:
+            page.slots[part.name] = st.container()
     notes_box = st.container()
 
     with live_box:

@@ -13,10 +13,21 @@ from lib.view.lesson import Page, Part
 from lib.view.text import md_escape
 from lib.view.url_state import PageState, quoted
 
-# The creation parts come under the inspector; their headings and captions are static.
+# The creation parts come under the inspector; no inspector control changes them, so they are
+# drawn once, in the full run (the dtype box then reruns the page).
 SECTIONS = (
-    Part("create", "tensors.create_title", "tensors.create_intro"),
-    Part("dtypes", "tensors.dtype_table_title", "tensors.dtype_table_caption"),
+    Part(
+        "create",
+        "tensors.create_title",
+        "tensors.create_intro",
+        static=lambda page: creating_tensors(page.state),
+    ),
+    Part(
+        "dtypes",
+        "tensors.dtype_table_title",
+        "tensors.dtype_table_caption",
+        static=lambda page: dtypes_section(),
+    ),
 )
 FORMULA_CAPTION = "tensors.formula_caption"
 
@@ -667,10 +678,6 @@ def live(page: Page) -> None:
     with page.picture:
         picture(ins)
     page.formula(formula(ins))
-    with page.slot("create"):
-        creating_tensors(state)
-    with page.slot("dtypes"):
-        dtypes_section()
     page.code(lesson.snippet(shape, target, pair, at, value))
 
     options = {str(s) for s in (ins.contiguous_stride, ins.t.stride, ins.t.shape)}
