@@ -1,0 +1,518 @@
+"""What the sequential page draws (notes §5.5): the shape after every layer and the parameters
+of each, from one real forward through the layers you edit; PyTorch's own error where the shapes
+stop fitting (and a fix), named access, and the closed forms."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from lib.i18n import t
+from lib.lessons.sequential import compute as lesson
+from lib.view import charts
+from lib.view.frame import presenting
+from lib.view.lesson import Page, Part
+from lib.view.url_state import PageState
+
+SECTIONS = (Part("access"),)  # its heading only with a model to name (drawn with it)
+FORMULA_CAPTION = "sequential.formula_caption"
+
+
+# --- the layer editor ---------------------------------------------------------------------------
+# The model being edited: a list of [uid, Layer] under sequential.layers. Each layer's widgets
+# are keyed by its uid, so removing or moving one layer leaves the others' inputs where they are.
+
+
+def layers_key(state: PageState) -> str:
+    """The list of [uid, Layer] (seeded from the link), and the next uid beside it."""
+    key = state.seed("layers", [[i, layer] for i, layer in enumerate(state.url_values["layers"])])
+    state.seed("next_uid", len(st.session_state[key]))
+    return key
+
+
+def arg_key(uid: int, arg: lesson.Arg) -> str:
+    return f"L{uid}.{arg.name}"
+
+
+def new_layer(state: PageState, layer: lesson.Layer) -> list:
+    key = state.key("next_uid")
+    uid = st.session_state[key]
+    st.session_state[key] = uid + 1
+    return [uid, layer]
+
+
+def position(state: PageState, uid: int) -> int:
+    return [entry[0] for entry in st.session_state[state.key("layers")]].index(uid)
+
+
+def add_layer(state: PageState, kind: str, in_features: int) -> None:
+    entries = st.session_state[state.key("layers")]
+    if len(entries) < lesson.MAX_LAYERS:
+        layer = lesson.Layer.of(kind, in_features) if kind == "linear" else lesson.Layer.of(kind)
+        entries.append(new_layer(state, layer))
+
+
+ACTION_ICONS = {"up": ":material/arrow_upward:", "remove": ":material/close:"}
+
+
+def row_action(state: PageState, uid: int) -> None:
+    """A click on a layer's ↑ or ✕: move it up or remove it (the model keeps one layer)."""
+    key = state.key(f"L{uid}.action")
+    action, st.session_state[key] = st.session_state[key], None
+    entries, i = st.session_state[state.key("layers")], position(state, uid)
+    if action == "up" and i > 0:
+        entries[i - 1], entries[i] = entries[i], entries[i - 1]
+    elif action == "remove" and len(entries) > 1:
+        del entries[i]
+
+
+def reset_layers(state: PageState) -> None:
+    """Back to the notes' model, keeping each layer (and its inputs) that is already in place."""
+    entries = st.session_state[state.key("layers")]
+    for i, layer in enumerate(lesson.NOTES_MODEL):
+        if i < len(entries) and entries[i][1].kind == layer.kind:
+            uid = entries[i][0]
+            entries[i][1] = layer
+            for arg, value in zip(lesson.KINDS[layer.kind].args, layer.args, strict=True):
+                st.session_state[state.key(arg_key(uid, arg))] = value
+        elif i < len(entries):
+            entries[i] = new_layer(state, layer)
+        else:
+            entries.append(new_layer(state, layer))
+    del entries[len(lesson.NOTES_MODEL) :]
+
+
+def set_in_features(state: PageState, uid: int, value: int) -> None:
+    entries, i = st.session_state[state.key("layers")], position(state, uid)
+    layer = entries[i][1]
+    entries[i][1] = lesson.Layer.of("linear", value, *layer.args[1:])
+    st.session_state[state.key(arg_key(uid, lesson.KINDS["linear"].args[0]))] = value
+
+
+def insert_flatten(state: PageState, uid: int) -> None:
+    entries = st.session_state[state.key("layers")]
+    if len(entries) < lesson.MAX_LAYERS:
+        entries.insert(position(state, uid), new_layer(state, lesson.Layer.of("flatten")))
+
+
+def edit_layers(state: PageState, channels: int) -> list[lesson.Layer]:
+    """Each layer: its name and constructor with ↑ ✕ beside them, then its arguments, two to a
+    line in the controls' column; returns the layers as the inputs now say."""
+    entries = st.session_state[layers_key(state)]
+    show = "layers" not in state.hidden
+    if show:
+        st.markdown(f"**{t('sequential.layers_title')}**")  # a heading: too big for the column
+        st.caption(t("sequential.layers_caption"))
+    # Two arguments a line in the controls' column (their own minimum width would give one).
+    width = 150 if presenting() else 108
+    layers: list[lesson.Layer] = []
+    for entry in entries:
+        uid, layer = entry
+        specs = lesson.KINDS[layer.kind].args
+        # The inputs hold the values (seeded from the layer the first time): the name line
+        # above them, which depends on them, is drawn first.
+        keys = [state.seed(arg_key(uid, arg), layer.args[j]) for j, arg in enumerate(specs)]
+        entry[1] = lesson.Layer(layer.kind, tuple(st.session_state[key] for key in keys))
+        layers.append(entry[1])
+        if not show:
+            continue
+        # A layer's name and in_channels depend only on the layers before it.
+        name = lesson.names(layers)[-1]
+        in_ch = lesson.in_channels(layers, channels)[-1]
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f"**{name}** · `{lesson.constructor(entry[1], in_ch)}`", width="content")
+            # Moving and removing are a small segmented control rather than two buttons: a
+            # click acts, then the control clears itself (row_action).
+            st.segmented_control(
+                t("sequential.actions", name=name),
+                ["up", "remove"] if entry is not entries[0] else ["remove"],
+                format_func=ACTION_ICONS.get,
+                key=state.key(f"L{uid}.action"),
+                on_change=row_action,
+                args=(state, uid),
+                label_visibility="collapsed",
+                help=t("sequential.actions_help"),
+                disabled=state.locked,
+                width="content",
+            )
+        if not specs:
+            continue
+        with st.container(horizontal=True):
+            for j, arg in enumerate(specs):
+                state.control(
+                    st.number_input,
+                    arg_key(uid, arg),
+                    arg.name,
+                    arg.lo if arg.is_float else int(arg.lo),
+                    arg.hi if arg.is_float else int(arg.hi),
+                    step=0.05 if arg.is_float else 1,
+                    value=layer.args[j],
+                    params=("layers",),
+                    width=width,
+                )
+    return layers
+
+
+def add_controls(state: PageState, forward: lesson.Forward) -> None:
+    """The menu under the layers: add one at the end, or start again from the notes' model."""
+    if "layers" in state.hidden:
+        return
+    n = len(forward.rows)
+    # A new Linear gets the in_features that fits after a Flatten: every number of one sample.
+    out = forward.output_shape or forward.input_shape
+    in_features = min(int(math.prod(out[1:])), int(lesson.KINDS["linear"].args[0].hi))
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        kind = st.selectbox(
+            t("sequential.add_kind"),
+            list(lesson.KINDS),
+            format_func=lambda k: f"nn.{lesson.KINDS[k].torch_name}",
+            key=state.key("add_kind"),
+            disabled=state.locked,
+        )
+        st.button(
+            t("sequential.add"),
+            on_click=add_layer,
+            args=(state, kind, in_features),
+            icon=":material/add:",
+            disabled=state.locked or n >= lesson.MAX_LAYERS,
+        )
+        st.button(
+            t("sequential.reset"),
+            on_click=reset_layers,
+            args=(state,),
+            icon=":material/undo:",
+            disabled=state.locked,
+        )
+    if n >= lesson.MAX_LAYERS:
+        st.caption(t("sequential.full", max=lesson.MAX_LAYERS))
+    st.caption(t("sequential.layers_format"))
+
+
+# --- what the forward shows ---------------------------------------------------------------------
+
+
+def shape_cell(row: lesson.Row, index: int, forward: lesson.Forward) -> str:
+    if row.out_shape is not None:
+        return lesson.shape_text(row.out_shape)
+    if index == forward.failed_at and forward.over_budget is None:
+        return t("sequential.shape_failed")
+    if index == forward.failed_at and forward.over_budget == "time":
+        return t("sequential.shape_skipped")
+    return t("sequential.shape_not_reached" if row.built else "sequential.shape_not_built")
+
+
+def layer_table(forward: lesson.Forward, size: int, batch: int, channels: int) -> pd.DataFrame:
+    rows = [
+        {
+            t("sequential.col_name"): "x",
+            t("sequential.col_module"): f"torch.zeros({batch}, {channels}, {size}, {size})",
+            t("sequential.col_shape"): lesson.shape_text(forward.input_shape),
+            t("sequential.col_params"): "",
+            t("sequential.col_formula"): "",
+        }
+    ]
+    for i, row in enumerate(forward.rows):
+        rows.append(
+            {
+                t("sequential.col_name"): row.name,
+                t("sequential.col_module"): row.module,
+                t("sequential.col_shape"): shape_cell(row, i, forward),
+                t("sequential.col_params"): f"{row.params:,}",
+                t("sequential.col_formula"): row.formula,
+            }
+        )
+    rows.append(
+        {
+            t("sequential.col_name"): "",
+            t("sequential.col_module"): "",
+            t("sequential.col_shape"): "",
+            t("sequential.col_params"): f"{forward.total_params:,}",
+            t("sequential.col_formula"): total_formula(forward),
+        }
+    )
+    index = [t("sequential.input_row"), *(str(i) for i in range(len(forward.rows)))]
+    return pd.DataFrame(rows, index=[*index, t("sequential.total_row")])
+
+
+def total_formula(forward: lesson.Forward) -> str:
+    terms = [f"{row.params:,}" for row in forward.rows if row.params]
+    return " + ".join(terms) if len(terms) > 1 else ""
+
+
+def in_order(spec: charts.Spec) -> charts.Spec:
+    """Bars in the model's order, not sorted by name (Vega-Lite sorts ordinal axes)."""
+    for layer in spec["layer"]:
+        layer["encoding"]["x"] = {**layer["encoding"]["x"], "sort": None}
+    return spec
+
+
+def params_chart(forward: lesson.Forward) -> charts.Spec:
+    data = pd.DataFrame(
+        {
+            "layer": [row.name for row in forward.rows],
+            "params": [row.params for row in forward.rows],
+            "failed": [i == forward.failed_at for i in range(len(forward.rows))],
+            "label": [f"{row.params:,}" for row in forward.rows],
+        }
+    )
+    spec = charts.bars(
+        data,
+        x="layer",
+        y="params",
+        highlight="failed",
+        x_title=t("sequential.chart_x"),
+        y_title=t("sequential.col_params"),
+        y_domain=None,  # from the data: a domain in the spec would change with every slider
+        label="label",
+        description=t("sequential.params_chart_alt"),
+        height=240,
+    )
+    return in_order(spec)
+
+
+def sizes_chart(forward: lesson.Forward) -> charts.Spec:
+    reached = [row for row in forward.rows if row.out_shape is not None]
+    shapes = [forward.input_shape, *(row.out_shape for row in reached)]
+    per_sample = [int(math.prod(shape[1:])) for shape in shapes]
+    data = pd.DataFrame(
+        {
+            "layer": ["x", *(row.name for row in reached)],
+            "numbers": per_sample,
+            "first": [i == 0 for i in range(len(shapes))],
+            "label": [f"{v:,}" for v in per_sample],
+        }
+    )
+    spec = charts.bars(
+        data,
+        x="layer",
+        y="numbers",
+        highlight="first",
+        x_title=t("sequential.chart_x"),
+        y_title="C·H·W",
+        y_domain=None,
+        label="label",
+        description=t("sequential.sizes_chart_alt"),
+        height=240,
+    )
+    return in_order(spec)
+
+
+def failure_panel(state: PageState, forward: lesson.Forward, uids: list[int]) -> None:
+    why = lesson.explain(forward)
+    row = forward.rows[forward.failed_at]
+    with st.container(border=True):
+        if forward.over_budget is None:
+            st.markdown(
+                t(
+                    "sequential.failed_title",
+                    index=forward.failed_at,
+                    name=row.name,
+                    module=row.constructor,
+                )
+            )
+            st.code(forward.error, language="text", wrap_lines=True)
+        else:
+            st.markdown(
+                t(
+                    "sequential.stopped_title",
+                    index=forward.failed_at,
+                    name=row.name,
+                    module=row.constructor,
+                )
+            )
+        st.markdown(t(f"sequential.why_{why.key}", **why.values))
+        if why.fix is None or "layers" in state.hidden:
+            return
+        uid = uids[forward.failed_at]
+        what, value = why.fix
+        if what == "in_features":
+            st.button(
+                t("sequential.fix_in_features", name=row.name, value=value),
+                on_click=set_in_features,
+                args=(state, uid, value),
+                icon=":material/build:",
+                disabled=state.locked,
+            )
+        else:
+            st.button(
+                t("sequential.fix_flatten", name=row.name),
+                on_click=insert_flatten,
+                args=(state, uid),
+                icon=":material/build:",
+                disabled=state.locked or len(forward.rows) >= lesson.MAX_LAYERS,
+            )
+
+
+def formula_latex(forward: lesson.Forward) -> str:
+    cdot = r"\cdot "
+    lines = [
+        r"\text{Conv2d}: & \ C_{out}\cdot C_{in}\cdot k\cdot k + C_{out}"
+        r" && H_{out} = \left\lfloor \frac{H + 2p - k}{s} \right\rfloor + 1",
+        r"\text{Linear}: & \ \mathit{in}\cdot \mathit{out} + \mathit{out} &&",
+    ]
+    for row in forward.rows:
+        kind, a = row.layer.kind, row.layer.args
+        if kind not in ("conv", "pool", "linear"):
+            continue
+        params = f"{row.formula.replace('·', cdot)} = {row.params}" if row.params else "0"
+        size = ""
+        if kind in ("conv", "pool") and row.in_shape is not None and len(row.in_shape) == 4:
+            k, s, p = (a[1], a[2], a[3]) if kind == "conv" else (a[0], a[1], 0)
+            n = row.in_shape[2]
+            fraction = rf"\left\lfloor \frac{{{n} + 2\cdot {p} - {k}}}{{{s}}} \right\rfloor + 1"
+            if row.out_shape is not None:
+                size = rf"{fraction} = {row.out_shape[2]}"
+            else:  # the window does not fit: the closed form says why PyTorch refused
+                size = rf"{fraction} = {lesson.output_size(n, k, s, p)} < 1"
+        lines.append(rf"\text{{{row.name}}}: & \ {params} && {size}")
+    terms = [str(row.params) for row in forward.rows if row.params]
+    total = " + ".join(terms) + " = " if len(terms) > 1 else ""
+    lines.append(rf"\text{{{t('sequential.total_row')}}}: & \ {total}{forward.total_params} &&")
+    return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+
+
+def named_access(forward: lesson.Forward) -> None:
+    access = lesson.named_access(forward)
+    if access is None:
+        return
+    st.subheader(t("sequential.access_title"), divider="gray")
+    st.markdown(t("sequential.access_intro"))
+    left, right = st.columns(2)
+    name, i = access.name, access.index
+    with left:
+        st.markdown(t("sequential.access_plain"))
+        st.code(
+            f">>> [name for name, _ in model.named_children()]\n{list(access.plain_names)}\n"
+            f">>> model[{i}]\n{access.dict_repr}\n"
+            f">>> model.{name}\n{access.plain_error}",
+            language="python",
+            wrap_lines=True,
+        )
+    with right:
+        st.markdown(t("sequential.access_dict"))
+        weight = (
+            f"\n>>> model.{name}.weight.shape\ntorch.Size({list(access.weight_shape)})"
+            if access.weight_shape is not None
+            else ""
+        )
+        st.code(
+            f">>> [name for name, _ in model.named_children()]\n{list(access.dict_names)}\n"
+            f">>> model.{name}\n{access.dict_repr}\n"
+            f">>> model[{i}] is model.{name}\n{access.same_object}{weight}",
+            language="python",
+            wrap_lines=True,
+        )
+
+
+def check(page: Page, forward: lesson.Forward) -> None:
+    # The first Conv2d or MaxPool2d that ran: predict its output height.
+    ran = [
+        row
+        for row in forward.rows
+        if row.layer.kind in ("conv", "pool") and row.out_shape is not None
+    ]
+    if ran:
+        row = ran[0]
+        a = row.layer.args
+        k, s, p = (a[1], a[2], a[3]) if row.layer.kind == "conv" else (a[0], a[1], 0)
+        n, h = row.in_shape[2], row.out_shape[2]
+        options = {h, n, n - k, n - k + 1, n - k + 2, max(1, n // 2)} - {0}
+        page.check(
+            key="sequential.check_size",
+            question=t(
+                "sequential.check_size_question", name=row.name, module=row.constructor, n=n
+            ),
+            options=[str(v) for v in sorted(v for v in options if v > 0)],
+            answers={str(h)},
+            explanation=t("sequential.check_size_explanation", h=h, n=n, p=p, k=k, s=s),
+        )
+        return
+    total = forward.total_params
+    biases = sum(row.bias_params for row in forward.rows)
+    options = {total, total - biases, total + biases, 0}
+    formula = " + ".join(f"({row.formula})" for row in forward.rows if row.params) or "0"
+    page.check(
+        key="sequential.check_params",
+        question=t("sequential.check_params_question"),
+        options=[f"{v:,}" for v in sorted(options | ({1} if len(options) == 1 else set()))],
+        answers={f"{total:,}"},
+        explanation=t("sequential.check_params_explanation", total=f"{total:,}", formula=formula),
+    )
+
+
+def live(page: Page) -> None:
+    state = page.state
+    size = state.control(
+        st.slider,
+        "size",
+        t("sequential.size"),
+        *lesson.SIZE_RANGE,
+        step=1,
+        help=t("sequential.size_help"),
+    )
+    batch = state.control(
+        st.slider,
+        "batch",
+        t("sequential.batch"),
+        *lesson.BATCH_RANGE,
+        step=1,
+        help=t("sequential.batch_help"),
+    )
+    channels = state.control(
+        st.slider,
+        "channels",
+        t("sequential.channels"),
+        *lesson.CHANNELS_RANGE,
+        step=1,
+        help=t("sequential.channels_help"),
+    )
+    layers = edit_layers(state, channels)
+    forward = lesson.run(layers, size, batch, channels)
+    add_controls(state, forward)  # under the layers: a new Linear's in_features is the forward's
+    page.sync({"size": size, "batch": batch, "channels": channels, "layers": tuple(layers)})
+    uids = [uid for uid, _ in st.session_state[state.key("layers")]]
+
+    with page.picture:
+        picture(state, forward, uids, size, batch, channels)
+    page.formula(formula_latex(forward))
+    with page.slot("access"):
+        named_access(forward)
+    page.code(lesson.snippet(layers, size, batch, channels, fails=not forward.ok))
+    check(page, forward)
+
+
+def picture(
+    state: PageState, forward: lesson.Forward, uids: list[int], size: int, batch: int, channels: int
+) -> None:
+    """The metrics and the two bar charts (on the first screen), PyTorch's error if the shapes
+    stopped fitting, then the table, layer by layer, beside the layer editor."""
+    output = forward.output_shape
+    with st.container(horizontal=True):
+        st.metric(
+            t("sequential.m_input"),
+            lesson.shape_text(forward.input_shape),
+            help=t("sequential.input_help"),
+        )
+        st.metric(
+            t("sequential.m_output_shape"),
+            "—" if output is None else lesson.shape_text(output),
+            help=t("sequential.output_help"),
+        )
+        st.metric(
+            t("sequential.m_total_params"),
+            f"{forward.total_params:,}",
+            help=t("sequential.params_help"),
+        )
+    left, right = st.columns(2, vertical_alignment="bottom")  # a title on two lines
+    with left:
+        st.markdown(f"**{t('sequential.params_chart_title')}**")
+        charts.show(params_chart(forward), key="sequential.params")
+    with right:
+        st.markdown(f"**{t('sequential.sizes_chart_title')}**")
+        charts.show(sizes_chart(forward), key="sequential.sizes")
+    if not forward.ok:
+        failure_panel(state, forward, uids)
+    st.subheader(t("sequential.table_title"), divider="gray")
+    st.table(layer_table(forward, size, batch, channels))
