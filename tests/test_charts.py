@@ -292,3 +292,43 @@ def test_time_heatmap_writes_numbers_or_signs_and_sizes_are_data():
     many = charts.time_heatmap(time_cells(30, 2), focus=0, numbers=False, **common)
     assert [layer["mark"]["type"] for layer in many["layer"]] == ["rect", "rect", "text"]
     assert many["layer"][2]["encoding"]["opacity"]["condition"]["test"] == "false"
+
+
+def memory_cells(written: int) -> pd.DataFrame:
+    """Three cells in a row reading storage cells 2, 0, 1; one of them written."""
+    return pd.DataFrame(
+        {"x0": [0.06, 1.06, 2.06], "x1": [0.94, 1.94, 2.94], "y0": 0.06, "y1": 0.94}
+    ).assign(
+        cx=[0.5, 1.5, 2.5], cy=0.5, label=["2", "0", "1"], source=[2, 0, 1], tip="t",
+        written=[i == written for i in range(3)],
+    )  # fmt: skip
+
+
+def test_cells_colour_by_storage_index_and_outline_only_the_written_ones():
+    labels = pd.DataFrame({"cx": [1.5], "cy": [1.45], "text": ["[0]"]})
+    common = dict(colours=3, width_units=24, height_units=1.9, description="d")
+    spec = charts.cells(memory_cells(0), labels, **common)
+    boxes, outlines, values, free_text = spec["layer"]
+    # One colour per storage index, the same scale in every chart of n elements: the link.
+    assert boxes["encoding"]["color"]["field"] == "source"
+    assert boxes["encoding"]["color"]["scale"] == {"domain": [0, 2], "scheme": "turbo"}
+    assert outlines["transform"] == [{"filter": "datum.written"}]
+    assert outlines["mark"]["filled"] is False
+    assert values["encoding"]["text"] == {"field": "label", "type": "nominal"}
+    assert free_text["data"] == {"name": "labels"}
+    # y grows downwards, in cell rows of 24 px; no axes: the layout is the picture.
+    assert boxes["encoding"]["y"]["scale"]["reverse"] is True
+    assert boxes["encoding"]["x"]["scale"]["domain"] == [0, 24.0]
+    assert spec["height"] == int(1.9 * 24)
+    assert boxes["encoding"]["x"]["axis"]["labels"] is False
+    # Every mark is hidden from screen readers; the description names the chart.
+    assert all(lay["mark"]["aria"] is False for lay in unnamed_marks_hidden(spec)["layer"])
+    # Writing another element changes the datasets only.
+    other = charts.cells(memory_cells(2), labels, **common)
+    assert {**other, "datasets": None} == {**spec, "datasets": None}
+    assert other["datasets"]["cells"]["written"].tolist() == [False, False, True]
+    # A single element still gets a scale with two ends; past 30 cells across, smaller text.
+    one = charts.cells(memory_cells(0).head(1), labels, **{**common, "colours": 1})
+    assert one["layer"][0]["encoding"]["color"]["scale"]["domain"] == [0, 1]
+    wide = charts.cells(memory_cells(0), labels, **{**common, "width_units": 48})
+    assert (spec["layer"][2]["mark"]["fontSize"], wide["layer"][2]["mark"]["fontSize"]) == (11, 9)

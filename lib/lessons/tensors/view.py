@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib.i18n import t
 from lib.lessons.tensors import compute as lesson
-from lib.view import charts
+from lib.view import kinds
 from lib.view.lesson import Page, Part
 from lib.view.text import md_escape
 from lib.view.url_state import PageState, quoted
@@ -47,7 +47,6 @@ PLAIN_LABELS = {
     "element's storage index": "tensors.label_storage_index",
     "x changed": "tensors.label_changed",
 }
-UNIT_PX = 24  # height of one cell row in the pictures
 HEADER = 0.9  # room above a block for its label, in cell rows
 # The link's rejected target shape and PyTorch's words about it, kept from the full run that
 # found it (prepare) for the live part to show under the notice, until the next full run.
@@ -66,7 +65,7 @@ def hex_ptr(ptr: int) -> str:
     return f"0x{ptr:x}"
 
 
-# --- pictures: storage cells and tensor grids ------------------------------------------------
+# --- pictures: storage cells and tensor grids, drawn by kinds.cells ----------------------------
 
 
 def grid_layout(shape: tuple[int, ...]) -> tuple[list[tuple[float, float]], list, float, float]:
@@ -88,82 +87,6 @@ def grid_layout(shape: tuple[int, ...]) -> tuple[list[tuple[float, float]], list
     width = across * block_w - 0.6
     height = down * block_h - (0.4 if down else 0)
     return cells, labels, width, height
-
-
-def cells_chart(
-    cells: pd.DataFrame,
-    labels: pd.DataFrame,
-    *,
-    n: int,
-    width_units: float,
-    height_units: float,
-    description: str,
-) -> dict:
-    """Cells at (x, y) coloured by ``source`` (the cell of x's storage they read), each with
-    its value written in it; ``written`` cells outlined; ``labels`` are free text (block names,
-    storage indices). A Vega-Lite dict in the style of lib/view/charts.py."""
-    hidden = {"labels": False, "ticks": False, "domain": False, "grid": False, "title": None}
-    x_scale = {"domain": [0, float(width_units)], "nice": False, "zero": False}
-    y_scale = {"domain": [0, float(height_units)], "nice": False, "zero": False, "reverse": True}
-
-    def q(field: str, scale: dict) -> dict:
-        return {"field": field, "type": "quantitative", "scale": scale, "axis": hidden}
-
-    box = {
-        "x": q("x0", x_scale),
-        "x2": {"field": "x1"},
-        "y": q("y0", y_scale),
-        "y2": {"field": "y1"},
-    }
-    centre = {"x": q("cx", x_scale), "y": q("cy", y_scale)}
-    return {
-        "description": description,
-        "height": int(height_units * UNIT_PX),
-        "padding": {"left": 4, "right": 4, "top": 4, "bottom": 4},
-        "config": {"view": {"stroke": None}, "aria": False},
-        "datasets": {"cells": cells, "labels": labels},
-        "layer": [
-            {
-                "data": {"name": "cells"},
-                "mark": {"type": "rect", "cornerRadius": 3},
-                "encoding": {
-                    **box,
-                    "color": {
-                        "field": "source",
-                        "type": "quantitative",
-                        "scale": {"domain": [0, max(n - 1, 1)], "scheme": "turbo"},
-                        "legend": None,
-                    },
-                    "fillOpacity": {"value": 0.45},
-                    "tooltip": {"field": "tip", "type": "nominal"},
-                },
-            },
-            {
-                "data": {"name": "cells"},
-                "transform": [{"filter": "datum.written"}],
-                "mark": {"type": "rect", "filled": False, "strokeWidth": 2, "cornerRadius": 3},
-                "encoding": {**box, "color": {"value": charts.INK}},
-            },
-            {
-                "data": {"name": "cells"},
-                "mark": {"type": "text", "fontSize": 11 if width_units <= 30 else 9},
-                "encoding": {
-                    **centre,
-                    "text": {"field": "label", "type": "nominal"},
-                    "color": {"value": charts.INK},
-                    "fontWeight": {
-                        "condition": {"test": "datum.written", "value": "bold"},
-                        "value": "normal",
-                    },
-                },
-            },
-            {
-                "data": {"name": "labels"},
-                "mark": {"type": "text", "fontSize": 10, "color": "#4B5563"},
-                "encoding": {**centre, "text": {"field": "text", "type": "nominal"}},
-            },
-        ],
-    }
 
 
 def cell_frame(corners, values, sources, tips, written) -> pd.DataFrame:
@@ -191,7 +114,7 @@ def label_frame(labels) -> pd.DataFrame:
     )
 
 
-def storage_chart(facts, sources, written_cells, name: str, width_units: float) -> dict:
+def storage_chart(facts, sources, written_cells, name: str, width_units: float) -> kinds.Spec:
     """One row of storage cells, with each cell's storage index under it."""
     n = len(facts.values)
     # facts.values lists elements in row-major order; place each at its storage cell.
@@ -206,17 +129,17 @@ def storage_chart(facts, sources, written_cells, name: str, width_units: float) 
         [c in written_cells for c in cells],
     )
     labels = label_frame([(c + 0.5, 1.45, str(c)) for c in cells])
-    return cells_chart(
+    return kinds.cells(
         frame,
         labels,
-        n=n,
+        colours=n,
         width_units=width_units,
         height_units=1.9,
         description=t("tensors.storage_alt", name=name, n=n),
     )
 
 
-def tensor_chart(facts, sources, written, name: str, width_units: float) -> dict:
+def tensor_chart(facts, sources, written, name: str, width_units: float) -> kinds.Spec:
     corners, labels, _, height = grid_layout(facts.shape)
     indices = multi_indices(facts.shape)
     frame = cell_frame(
@@ -229,10 +152,10 @@ def tensor_chart(facts, sources, written, name: str, width_units: float) -> dict
         ],
         written,
     )
-    return cells_chart(
+    return kinds.cells(
         frame,
         label_frame(labels),
-        n=len(facts.values),
+        colours=len(facts.values),
         width_units=width_units,
         height_units=height,
         description=t(
@@ -410,7 +333,7 @@ def picture(ins) -> None:
     st.markdown(
         t("tensors.storage_title", n=n, size=ins.x.element_size, ptr=hex_ptr(ins.x.data_ptr))
     )
-    charts.show(
+    kinds.show(
         storage_chart(ins.x, list(ins.x.positions), x_cells, "x", row_units),
         key="tensors.storage_x",
     )
@@ -426,13 +349,13 @@ def picture(ins) -> None:
             tensor_heading("x", f"torch.arange({n}).reshape({lesson.shape_code(ins.shape)})", ins.x)
         )
         x_written = [p in x_cells for p in ins.x.positions]
-        charts.show(
+        kinds.show(
             tensor_chart(ins.x, list(ins.x.positions), x_written, "x", units), key="tensors.x"
         )
         if ins.transpose:
             st.markdown(tensor_heading("t", t_code(ins), ins.t))
             t_written = [p in x_cells for p in ins.t.positions]
-            charts.show(
+            kinds.show(
                 tensor_chart(ins.t, list(ins.t.positions), t_written, "t", units), key="tensors.t"
             )
             walk = ", ".join(map(str, ins.t.positions[:10]))
@@ -445,7 +368,7 @@ def picture(ins) -> None:
         if ins.v is not None:
             st.markdown(tensor_heading("v", f"t.view({target})", ins.v))
             v_written = [i == written_index for i in w_indices]
-            charts.show(
+            kinds.show(
                 tensor_chart(ins.v, list(ins.v.positions), v_written, "v", units), key="tensors.v"
             )
         else:
@@ -463,7 +386,7 @@ def picture(ins) -> None:
             ]
         else:
             r_sources = list(ins.r.positions)
-        charts.show(tensor_chart(ins.r, r_sources, r_written, "r", units), key="tensors.r")
+        kinds.show(tensor_chart(ins.r, r_sources, r_written, "r", units), key="tensors.r")
         if not ins.reshape_copied:
             st.caption(t("tensors.no_copy_caption"))
     if ins.v is None:  # full width, under the grids: r's grid stays next to the error
@@ -471,7 +394,7 @@ def picture(ins) -> None:
     if ins.reshape_copied:  # full width, as x's storage row: easy to compare
         st.markdown(t("tensors.r_storage_title", ptr=hex_ptr(ins.r.data_ptr)))
         r_cells = {write.storage_index} if w_name == "r" else set()
-        charts.show(
+        kinds.show(
             storage_chart(ins.r, r_sources, r_cells, "r", row_units), key="tensors.storage_r"
         )
         st.caption(t("tensors.copy_caption"))

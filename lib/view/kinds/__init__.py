@@ -15,6 +15,7 @@ from lib.view.kinds.base import (
     show,
 )
 from lib.view.kinds.before_after import before_after_bars
+from lib.view.kinds.cells import cells
 from lib.view.kinds.graph import graph
 from lib.view.kinds.heatmap import heatmap
 from lib.view.kinds.lines import SCRUB, lines, scrub_lines
@@ -38,6 +39,7 @@ __all__ = [
     "Spec",
     "bars",
     "before_after_bars",
+    "cells",
     "compact",
     "graph",
     "grid_transform",
