@@ -1,0 +1,77 @@
+"""The shape every lesson shares, driven by the registry: a lesson is one folder, registered
+once, with a thin page entry; its PyTorch side never imports Streamlit."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from lib.i18n import LANGUAGES
+from lib.lessons import LESSONS
+
+ROOT = Path(__file__).resolve().parents[1]
+PATHS = [lesson.path for lesson in LESSONS]
+
+
+def imported_modules(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_registry_is_the_list_of_lesson_pages():
+    """Every page entry but home is a registered lesson, and every lesson has its entry."""
+    pages = {p.stem for p in (ROOT / "pages").glob("*.py")} - {"home"}
+    assert pages == set(PATHS)
+    assert len(set(PATHS)) == len(PATHS)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_lesson_is_one_folder(path):
+    folder = ROOT / "lib" / "lessons" / path
+    expected = {"__init__.py", "compute.py", "view.py"} | {f"{lang}.toml" for lang in LANGUAGES}
+    assert expected <= {p.name for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_compute_is_pure_pytorch(path):
+    """compute.py runs without Streamlit (tests/lessons call it directly)."""
+    for name in imported_modules(ROOT / "lib" / "lessons" / path / "compute.py"):
+        assert not name.startswith(("streamlit", "lib.view")), name
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_page_entry_only_renders_its_lesson(path):
+    tree = ast.parse((ROOT / "pages" / f"{path}.py").read_text(encoding="utf-8"))
+    code = [node for node in tree.body if not isinstance(node, ast.Expr | ast.ImportFrom)]
+    calls = [node for node in tree.body if isinstance(node, ast.Expr)][1:]  # after the docstring
+    assert not code, "a page entry holds no code of its own"
+    assert [ast.unparse(c) for c in calls] == ["render(LESSON)"]
+
+
+def readme_parameters() -> dict[str, set[str]]:
+    """The README's URL parameter table: page -> the parameter names it lists."""
+    table: dict[str, set[str]] = {}
+    page = None
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not line.startswith("|") or len(cells) < 5 or cells[0] in ("page", "---"):
+            continue
+        if cells[0]:
+            page = cells[0].strip("`/")
+        names = {name.strip("` ") for name in cells[1].split(",")}
+        table.setdefault(page, set()).update(names)
+    return table
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_readme_lists_every_parameter(path):
+    """The README's table names exactly the parameters the lesson declares."""
+    declared = {param.name for param in next(x for x in LESSONS if x.path == path).params.params}
+    assert readme_parameters().get(path) == declared
