@@ -46,8 +46,8 @@ def _import_what_pages_use() -> None:
     from lib.lessons import LESSONS
 
     names = ["pyarrow", "streamlit.emojis"]  # Arrow: every chart; emojis: page_icon's check (0.7 s)
-    names += [f"lib.lessons.{lesson.path}" for lesson in LESSONS]
-    names += [f"lib.view.{view}" for view in ("charts", "classroom", "panels", "url_state")]
+    names += [f"lib.lessons.{lesson.path}.view" for lesson in LESSONS]
+    names += ["lib.view.kinds", "lib.view.lesson", "lib.view.thumbnails"]
     for name in names:
         try:
             importlib.import_module(name)

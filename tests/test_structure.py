@@ -75,3 +75,34 @@ def test_readme_lists_every_parameter(path):
     """The README's table names exactly the parameters the lesson declares."""
     declared = {param.name for param in next(x for x in LESSONS if x.path == path).params.params}
     assert readme_parameters().get(path) == declared
+
+
+# Keys only a Vega-Lite spec has ("layer" only as a list of dicts: a DataFrame column may be
+# called "layer").
+VEGA_KEYS = {"mark", "encoding", "hconcat", "vconcat", "$schema"}
+
+
+def vega_like(node: ast.Dict) -> bool:
+    keys = {
+        k.value: v
+        for k, v in zip(node.keys, node.values, strict=True)
+        if isinstance(k, ast.Constant)
+    }
+    layer = keys.get("layer")
+    layered = (
+        isinstance(layer, ast.List) and any(isinstance(e, ast.Dict) for e in layer.elts)
+    ) or (isinstance(layer, ast.ListComp) and isinstance(layer.elt, ast.Dict))
+    return bool(set(keys) & VEGA_KEYS) or layered
+
+
+def test_no_vega_lite_outside_the_chart_kinds():
+    """Charts are drawn from the kinds in lib/view/kinds/ only: no Vega-Lite dict elsewhere."""
+    kinds = ROOT / "lib" / "view" / "kinds"
+    found = []
+    for path in [*(ROOT / "lib").rglob("*.py"), *(ROOT / "pages").glob("*.py")]:
+        if kinds in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict) and vega_like(node):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, found

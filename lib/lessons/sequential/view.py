@@ -11,7 +11,7 @@ import streamlit as st
 
 from lib.i18n import t
 from lib.lessons.sequential import compute as lesson
-from lib.view import charts
+from lib.view import kinds
 from lib.view.frame import presenting
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
@@ -241,14 +241,7 @@ def total_formula(forward: lesson.Forward) -> str:
     return " + ".join(terms) if len(terms) > 1 else ""
 
 
-def in_order(spec: charts.Spec) -> charts.Spec:
-    """Bars in the model's order, not sorted by name (Vega-Lite sorts ordinal axes)."""
-    for layer in spec["layer"]:
-        layer["encoding"]["x"] = {**layer["encoding"]["x"], "sort": None}
-    return spec
-
-
-def params_chart(forward: lesson.Forward) -> charts.Spec:
+def params_chart(forward: lesson.Forward) -> kinds.Spec:
     data = pd.DataFrame(
         {
             "layer": [row.name for row in forward.rows],
@@ -257,7 +250,7 @@ def params_chart(forward: lesson.Forward) -> charts.Spec:
             "label": [f"{row.params:,}" for row in forward.rows],
         }
     )
-    spec = charts.bars(
+    return kinds.bars(
         data,
         x="layer",
         y="params",
@@ -268,11 +261,11 @@ def params_chart(forward: lesson.Forward) -> charts.Spec:
         label="label",
         description=t("sequential.params_chart_alt"),
         height=240,
+        keep_order=True,  # the model's order, not sorted by name
     )
-    return in_order(spec)
 
 
-def sizes_chart(forward: lesson.Forward) -> charts.Spec:
+def sizes_chart(forward: lesson.Forward) -> kinds.Spec:
     reached = [row for row in forward.rows if row.out_shape is not None]
     shapes = [forward.input_shape, *(row.out_shape for row in reached)]
     per_sample = [int(math.prod(shape[1:])) for shape in shapes]
@@ -284,7 +277,7 @@ def sizes_chart(forward: lesson.Forward) -> charts.Spec:
             "label": [f"{v:,}" for v in per_sample],
         }
     )
-    spec = charts.bars(
+    return kinds.bars(
         data,
         x="layer",
         y="numbers",
@@ -295,8 +288,8 @@ def sizes_chart(forward: lesson.Forward) -> charts.Spec:
         label="label",
         description=t("sequential.sizes_chart_alt"),
         height=240,
+        keep_order=True,
     )
-    return in_order(spec)
 
 
 def failure_panel(state: PageState, forward: lesson.Forward, uids: list[int]) -> None:
@@ -508,10 +501,10 @@ def picture(
     left, right = st.columns(2, vertical_alignment="bottom")  # a title on two lines
     with left:
         st.markdown(f"**{t('sequential.params_chart_title')}**")
-        charts.show(params_chart(forward), key="sequential.params")
+        kinds.show(params_chart(forward), key="sequential.params")
     with right:
         st.markdown(f"**{t('sequential.sizes_chart_title')}**")
-        charts.show(sizes_chart(forward), key="sequential.sizes")
+        kinds.show(sizes_chart(forward), key="sequential.sizes")
     if not forward.ok:
         failure_panel(state, forward, uids)
     st.subheader(t("sequential.table_title"), divider="gray")

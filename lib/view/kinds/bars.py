@@ -31,12 +31,12 @@ def _bars(
     label: str | None,
     height: int,
     font_size: int,
-    order: tuple | None,
+    keep_order: bool,
 ) -> alt.LayerChart:
     position = {
         "x": alt.X(
             field=x, type="ordinal", title=x_title, axis=alt.Axis(labelAngle=0),
-            **({"sort": list(order)} if order is not None else {}),
+            **({"sort": None} if keep_order else {}),
         ),
         "y": alt.Y(**quantitative(y, y_title, y_domain, clamp=True)),
     }  # fmt: skip
@@ -85,16 +85,16 @@ def bars(
     description: str,
     label: str | None = None,
     height: int = 260,
-    order: Sequence[str] | None = None,
+    keep_order: bool = False,
 ) -> Spec:
     """Bars with one category highlighted (boolean column ``highlight``) and values written
     above positive bars and below negative ones. The highlight is not colour alone: its bar
     is outlined and its value written in bold. ``y_domain=None``: Vega takes it from the data
     (a spec that stays the same while the data changes), with 18% room for the labels.
-    ``order``: the categories in their own order (layers of a model), not sorted by name."""
+    ``keep_order``: the bars in the data's order (a model's layers), not sorted by name."""
     template = _bars(
         x, y, highlight, x_title, y_title,
         None if y_domain is None else tuple(float(v) for v in y_domain), description, label,
-        height, 12 if len(data) <= 6 else 9, None if order is None else tuple(order),
+        height, 12 if len(data) <= 6 else 9, keep_order,
     )  # fmt: skip
     return with_data(template, bars=data)
