@@ -106,3 +106,22 @@ def test_no_vega_lite_outside_the_chart_kinds():
             if isinstance(node, ast.Dict) and vega_like(node):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not found, found
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_every_lesson_draws_its_thumbnail(path):
+    """The home page's card shows the lesson's own picture, described for screen readers."""
+    from lib.view.lesson import view_of
+
+    spec = view_of(next(x for x in LESSONS if x.path == path)).thumbnail()
+    assert spec["description"] and spec["datasets"]
+
+
+def test_sequential_thumbnail_keeps_the_layers_in_order():
+    """Bars of ordered things keep their order (they were sorted by name: conv1, conv2, relu1)."""
+    from lib.lessons.sequential import view
+
+    spec = view.thumbnail()
+    assert spec["layer"][0]["encoding"]["x"]["sort"] is None
+    names = list(spec["datasets"]["bars"]["layer"])
+    assert names == [row.name for row in view.lesson.run(view.lesson.NOTES_MODEL, 28, 1, 1).rows]

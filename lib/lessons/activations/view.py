@@ -9,7 +9,7 @@ import streamlit as st
 from lib.i18n import t, template
 from lib.lessons._format import num
 from lib.lessons.activations import compute as lesson
-from lib.view import kinds
+from lib.view import kinds, thumbnails
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
@@ -232,3 +232,21 @@ def picture(names, table: pd.DataFrame, probes, x: float) -> None:
             ),
             key="activations.slopes",
         )
+
+
+def thumbnail() -> kinds.Spec:
+    """The home page's picture of this lesson, for its default state."""
+    table = lesson.curves(lesson.NOTES_FOUR, -5.0, 5.0)
+    return kinds.lines(
+        table,
+        x="x",
+        y="y",
+        color="fn",
+        x_title="x",
+        y_title="f(x)",
+        x_domain=(-5, 5),
+        y_domain=(-1.2, 3),
+        palette=kinds.palette(lesson.NAMES),
+        description=t("activations.values_alt", fns=", ".join(lesson.NOTES_FOUR)),
+        height=thumbnails.HEIGHT,
+    )

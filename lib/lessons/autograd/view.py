@@ -9,7 +9,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.lessons._format import num
 from lib.lessons.autograd import compute as lesson
-from lib.view import kinds
+from lib.view import kinds, thumbnails
 from lib.view.lesson import Page, Part
 
 SECTIONS = (Part("accumulate", "autograd.accumulate_title"),)
@@ -138,3 +138,16 @@ def notes_extra(page: Page) -> None:
     st.code(lesson.NOTES_CODE, language="python")
     st.markdown(t("autograd.notes_error_intro"))
     st.code(lesson.notes_code_error(), language="text")
+
+
+def thumbnail() -> kinds.Spec:
+    """The home page's picture of this lesson, for its default state."""
+    result = lesson.forward_backward(2.0, 1.0, 3.0)
+    nodes = pd.DataFrame(
+        [{"id": n.id, "kind": n.kind, "text": f"{n.label}\n{num(n.value)}\n"} for n in result.nodes]
+    )
+    edges = [(e.src, e.dst) for e in result.edges]
+    fills = {"leaf": "#DCEBF7", "op": "#FCEBD0"}
+    return kinds.graph(
+        nodes, edges, description=t("autograd.graph_alt"), fills=fills, height=thumbnails.HEIGHT
+    )

@@ -11,7 +11,7 @@ import streamlit as st
 from lib.i18n import t, template
 from lib.lessons._format import num
 from lib.lessons.cross_entropy import compute as lesson
-from lib.view import kinds
+from lib.view import kinds, thumbnails
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
@@ -349,3 +349,29 @@ def formula(setup: lesson.Setup, result: lesson.Result) -> tuple[str, str]:
         else t("cross_entropy.weight_counts_with_smoothing")
     )
     return latex, f"{t('cross_entropy.formula_caption')} {weight_note}"
+
+
+def thumbnail() -> kinds.Spec:
+    """The home page's picture of this lesson, for its default state."""
+    setup = lesson.Setup((2.0, 1.0, 0.1), 0)
+    result = lesson.compute(setup)
+    bars = pd.DataFrame(
+        {
+            "class": ["0", "1", "2"],
+            "p": result.probs,
+            "target": [True, False, False],
+            "label": [f"{v:.2f}" for v in result.probs],
+        }
+    )
+    return kinds.bars(
+        bars,
+        x="class",
+        y="p",
+        highlight="target",
+        x_title="",
+        y_title="softmax(z)",
+        y_domain=(0, 1.1),
+        label="label",
+        description=t("cross_entropy.probs_alt", target=0),
+        height=thumbnails.HEIGHT,
+    )

@@ -9,7 +9,7 @@ import streamlit as st
 from lib.i18n import t, template
 from lib.lessons._format import num
 from lib.lessons.dropout import compute as lesson
-from lib.view import kinds
+from lib.view import kinds, thumbnails
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
@@ -27,19 +27,14 @@ FORMULA_CAPTION = "dropout.formula_caption"
 
 
 def grid_frame(values, top: float, labels=None) -> pd.DataFrame:
-    """A SIZE x SIZE tensor as a long table for the heatmap builder, each cell shaded by
-    value / ``top`` on the fixed domain [0, 1]: the shading scale travels in the data, so the
-    spec stays the same while p moves (a domain of [0, top] would change it)."""
-    rows, cols = values.shape
-    flat = values.flatten().tolist()
-    return pd.DataFrame(
-        {
-            "row": [i // cols for i in range(rows * cols)],
-            "col": [i % cols for i in range(rows * cols)],
-            "shade": [v / top for v in flat],
-            "label": labels if labels is not None else [f"{v:.2f}" for v in flat],
-        }
-    )
+    """A SIZE x SIZE tensor as a long table for the heatmap, each cell shaded by value / ``top``
+    on the fixed domain [0, 1]: the shading scale travels in the data, so the spec stays the same
+    while p moves (a domain of [0, top] would change it)."""
+    table = kinds.long_table(values)
+    table["shade"] = table["value"] / top
+    if labels is not None:
+        table["label"] = labels
+    return table
 
 
 def scrub_chart(p: float, seed: int, train: bool, input_sum: float) -> None:
@@ -265,3 +260,8 @@ def zeroed_explanation(p: float, seed: int, train: bool, dropped: int) -> str:
         n=lesson.SIZE * lesson.SIZE,
         chance=f"{chance:.2%}",
     )
+
+
+def thumbnail() -> kinds.Spec:
+    """The home page's picture of this lesson, for its default state."""
+    return thumbnails.matrix(lesson.draw(0.5, seed=0).output, t("dropout.output_alt", mode="train"))

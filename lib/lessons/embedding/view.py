@@ -11,7 +11,7 @@ from lib.i18n import t
 from lib.lessons._format import num as fmt
 from lib.lessons.embedding import compute as lesson
 from lib.urlspec import MAX_RAW_CHARS
-from lib.view import kinds
+from lib.view import kinds, thumbnails
 from lib.view.lesson import Page, Part
 from lib.view.text import md_escape
 from lib.view.url_state import PageState, quoted
@@ -42,18 +42,12 @@ def row_name(r: int) -> str:
 
 
 def cells(values, names, picked) -> pd.DataFrame:
-    """A (rows, dim) tensor as a long table: one line per cell, for kinds.table_heatmap."""
-    rows, dim = values.shape
-    flat = values.flatten().tolist()
-    return pd.DataFrame(
-        {
-            "row": [names[i // dim] for i in range(rows * dim)],
-            "col": [i % dim for i in range(rows * dim)],
-            "value": flat,
-            "label": [f"{v:.2f}" if abs(v) < 9.995 else f"{v:.1f}" for v in flat],
-            "picked": [picked[i // dim] for i in range(rows * dim)],
-        }
-    )
+    """A (rows, dim) tensor as a long table for kinds.table_heatmap: rows by name, and whether
+    each row was picked."""
+    table = kinds.long_table(values, label=lambda v: f"{v:.2f}" if abs(v) < 9.995 else f"{v:.1f}")
+    table["picked"] = [picked[r] for r in table["row"]]
+    table["row"] = [names[r] for r in table["row"]]
+    return table
 
 
 def fix_typed(key: str, param: str, raw: str, used: str, reason: str | None) -> None:
@@ -506,3 +500,8 @@ def formula_tex(setup: lesson.Setup, result: lesson.Result, count: list[int], st
         rf" = {result.parameters}"
     )
     return r"\begin{gathered}" + latex + r"\end{gathered}"
+
+
+def thumbnail() -> kinds.Spec:
+    """The home page's picture of this lesson, for its default state."""
+    return thumbnails.matrix(lesson.compute(lesson.Setup()).weight_before, t("embedding.card"))

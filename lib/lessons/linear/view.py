@@ -13,7 +13,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.lessons._format import num
 from lib.lessons.linear import compute as lesson
-from lib.view import kinds
+from lib.view import kinds, thumbnails
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
@@ -45,20 +45,6 @@ def show_two_by_two(state: PageState) -> None:
     st.session_state[state.key("out")] = 2
 
 
-def cells(values) -> pd.DataFrame:
-    """A (rows, cols) tensor as a long table: row, col, value and a short label."""
-    rows, cols = values.shape
-    flat = values.flatten().tolist()
-    return pd.DataFrame(
-        {
-            "row": [i // cols for i in range(rows * cols)],
-            "col": [i % cols for i in range(rows * cols)],
-            "value": flat,
-            "label": [f"{v:.2f}" for v in flat],
-        }
-    )
-
-
 def layer_chart(result: lesson.Forward, reach: float) -> kinds.Spec:
     """weight (out, in), then bias (out,) and y (out,) as columns of cells sharing the rows."""
     n_out, n_in = result.weight.shape
@@ -68,7 +54,7 @@ def layer_chart(result: lesson.Forward, reach: float) -> kinds.Spec:
     blocks = [
         kinds.Block(
             "weight_cells",
-            cells(result.weight),
+            kinds.long_table(result.weight),
             t("linear.weight_title", rows=n_out, cols=n_in).split("\n"),
             init_bound,
             col_title=t("linear.input_axis"),
@@ -76,9 +62,13 @@ def layer_chart(result: lesson.Forward, reach: float) -> kinds.Spec:
     ]
     if result.bias is not None:
         blocks.append(
-            kinds.Block("bias_cells", cells(result.bias.unsqueeze(1)), ["b", shape], init_bound)
+            kinds.Block(
+                "bias_cells", kinds.long_table(result.bias.unsqueeze(1)), ["b", shape], init_bound
+            )
         )
-    blocks.append(kinds.Block("output_cells", cells(result.y.unsqueeze(1)), ["y", shape], reach))
+    blocks.append(
+        kinds.Block("output_cells", kinds.long_table(result.y.unsqueeze(1)), ["y", shape], reach)
+    )
     return kinds.matrices(
         *blocks,
         row_title=t("linear.output_axis"),
@@ -345,3 +335,9 @@ def notation(result: lesson.Forward, bias: bool) -> None:
     else:
         # st.info, not st.warning: warnings on this app mean "your link had a bad value".
         st.info(t("linear.no_transpose_silent"), icon=":material/bug_report:")
+
+
+def thumbnail() -> kinds.Spec:
+    """The home page's picture of this lesson, for its default state."""
+    layer = lesson.forward(4, 3, True, 0, lesson.default_x(4))
+    return thumbnails.matrix(layer.weight, t("linear.card"))

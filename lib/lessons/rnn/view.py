@@ -11,7 +11,7 @@ from lib.i18n import t
 from lib.lessons._format import num
 from lib.lessons.rnn import compute as lesson
 from lib.urlspec import MAX_RAW_CHARS
-from lib.view import kinds
+from lib.view import kinds, thumbnails
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
@@ -68,15 +68,14 @@ def tokens_control(state: PageState, input_size: int, enabled: bool) -> tuple[in
 
 def time_frame(values, label: bool) -> pd.DataFrame:
     """A (steps, rows) tensor as a long table: one cell per (time step, row)."""
-    steps, rows = values.shape
-    flat = values.T.flatten().tolist()  # row-major over (row, step)
+    table = kinds.long_table(values.T, label=kinds.two_decimals if label else None)
     return pd.DataFrame(
         {
-            "step": [i % steps for i in range(rows * steps)],
-            "unit": [i // steps for i in range(rows * steps)],
-            "value": flat,
-            "label": [f"{v:.2f}" for v in flat] if label else [""] * len(flat),
-            "steps": steps,  # read by the chart's "numbers fit" test (data, not spec)
+            "step": table["col"],
+            "unit": table["row"],
+            "value": table["value"],
+            "label": table["label"],
+            "steps": values.shape[0],  # read by the chart's "numbers fit" test (data, not spec)
         }
     )
 
@@ -505,3 +504,9 @@ def live(page: Page) -> None:
         parameters_section(setup, run)
     page.code(lesson.snippet(setup))
     check(page, setup, layouts)
+
+
+def thumbnail() -> kinds.Spec:
+    """The home page's picture of this lesson, for its default state."""
+    hidden_over_time = lesson.run(lesson.Setup()).output[:, 0, :].T  # (hidden, steps)
+    return thumbnails.matrix(hidden_over_time, t("rnn.card"))

@@ -11,7 +11,7 @@ import streamlit as st
 
 from lib.i18n import t
 from lib.lessons.sequential import compute as lesson
-from lib.view import kinds
+from lib.view import kinds, thumbnails
 from lib.view.frame import presenting
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
@@ -509,3 +509,29 @@ def picture(
         failure_panel(state, forward, uids)
     st.subheader(t("sequential.table_title"), divider="gray")
     st.table(layer_table(forward, size, batch, channels))
+
+
+def thumbnail() -> kinds.Spec:
+    """The home page's picture of this lesson, for its default state."""
+    forward = lesson.run(lesson.NOTES_MODEL, size=28, batch=1, channels=1)
+    params = pd.DataFrame(
+        {
+            "layer": [row.name for row in forward.rows],
+            "params": [row.params for row in forward.rows],
+            "last": [False] * len(forward.rows),
+            "label": [f"{row.params:,}" for row in forward.rows],
+        }
+    )
+    return kinds.bars(
+        params,
+        x="layer",
+        y="params",
+        highlight="last",
+        x_title="",
+        y_title="",
+        y_domain=(0, max(params["params"]) * 1.25),
+        label="label",
+        description=t("sequential.card"),
+        height=thumbnails.HEIGHT,
+        keep_order=True,  # the model's order, not sorted by name
+    )

@@ -12,7 +12,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.lessons._format import num
 from lib.lessons.sgd import compute as lesson
-from lib.view import kinds
+from lib.view import kinds, thumbnails
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
@@ -409,3 +409,27 @@ def live(page: Page) -> None:
                 buffer="—" if check.buffer is None else vec(check.buffer),
             ),
         )
+
+
+def thumbnail() -> kinds.Spec:
+    """The home page's picture of this lesson, for its default state."""
+    run = lesson.run(lesson.Settings())
+    losses = pd.DataFrame(
+        {
+            "step": list(range(run.taken + 1)),
+            "loss": [run.loss_at(k) for k in range(run.taken + 1)],
+        }
+    )
+    # The loss after each real opt.step() call on the lesson's default bowl.
+    return kinds.lines(
+        losses,
+        x="step",
+        y="loss",
+        color=None,
+        x_title="step",
+        y_title="loss",
+        x_domain=(0, run.taken),
+        y_domain=(0, float(losses["loss"].max())),
+        description=t("sgd.card"),
+        height=thumbnails.HEIGHT,
+    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+import torch
 
 from lib.i18n import t
 from lib.lessons.tensors import compute as lesson
-from lib.view import kinds
+from lib.view import kinds, thumbnails
 from lib.view.lesson import Page, Part
 from lib.view.text import md_escape
 from lib.view.url_state import PageState, quoted
@@ -616,3 +617,10 @@ def live(page: Page) -> None:
             shape=str(ins.t.shape),
         ),
     )
+
+
+def thumbnail() -> kinds.Spec:
+    """The home page's picture of this lesson, for its default state."""
+    # x = arange(24).reshape(2, 3, 4) seen through .view(4, 6): each cell coloured by the
+    # storage cell it reads, in order, because a view never moves data.
+    return thumbnails.matrix(torch.arange(24.0).reshape(2, 3, 4).view(4, 6), t("tensors.card"))

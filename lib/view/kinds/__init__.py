@@ -11,8 +11,10 @@ from lib.view.kinds.base import (
     OKABE_ITO,
     Spec,
     compact,
+    long_table,
     palette,
     show,
+    two_decimals,
 )
 from lib.view.kinds.before_after import before_after_bars
 from lib.view.kinds.cells import cells
@@ -41,6 +43,7 @@ __all__ = [
     "before_after_bars",
     "cells",
     "compact",
+    "long_table",
     "graph",
     "grid_transform",
     "heatmap",
@@ -53,4 +56,5 @@ __all__ = [
     "surface",
     "table_heatmap",
     "time_heatmap",
+    "two_decimals",
 ]

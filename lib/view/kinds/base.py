@@ -104,6 +104,25 @@ def compiled(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., Spec]:
     return cached
 
 
+def two_decimals(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def long_table(values, label: Callable[[float], str] | None = two_decimals) -> pd.DataFrame:
+    """A 2-D tensor as the long table the grid kinds draw: one line per cell, row by row, with
+    the columns row, col, value and label (``label(value)``; empty with ``label=None``)."""
+    rows, cols = values.shape
+    flat = [float(v) for v in values.flatten().tolist()]
+    return pd.DataFrame(
+        {
+            "row": [i // cols for i in range(rows * cols)],
+            "col": [i % cols for i in range(rows * cols)],
+            "value": flat,
+            "label": [label(v) for v in flat] if label is not None else [""] * len(flat),
+        }
+    )
+
+
 def with_data(template: Spec, **datasets: pd.DataFrame) -> Spec:
     """The compiled ``template`` with this run's named datasets (the template is shared: never
     mutate what this returns in place)."""
