@@ -148,12 +148,14 @@ def tab_until(page, predicate: str, limit: int = 40) -> None:
 
 def test_share_panel_by_keyboard(tab, app_url):
     """The share panel opens, its QR switch turns on and the QR code appears, all from the
-    keyboard, in the order they are on screen: Tab to the panel, Enter, a few Tabs to the
-    switch (a popover's content came only after every other control), Space."""
+    keyboard, in the order they are on screen: Tab to the panel, Enter (its content is drawn
+    when it opens), a few Tabs to the switch (a popover's content came only after every other
+    control), Space."""
     open_any(tab, app_url, "dropout", "p=0.3&seed=5&lang=en")
     tab.locator("body").focus()
     tab_until(tab, "e.tagName === 'SUMMARY' && e.innerText.includes('Share this state')")
     tab.keyboard.press("Enter")
+    expect(tab.get_by_text("Lock the controls (lock=1)")).to_be_visible()
     tab_until(tab, "e.closest('[data-testid=stCheckbox]')?.innerText.includes('QR')", limit=10)
     tab.keyboard.press("Space")
     wait_for_app(tab)

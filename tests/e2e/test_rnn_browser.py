@@ -12,7 +12,9 @@ from tests.e2e.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-HIDDEN_SLIDER = 1  # sliders in page order: input_size, hidden_size, steps, batch, freq, t, unit
+# Sliders in page order: the main controls hidden_size, steps, freq, t, unit; then those under
+# "More settings" (input_size, batch).
+HIDDEN_SLIDER = 0
 
 
 def lstm_count(i: int, h: int) -> int:
@@ -41,6 +43,7 @@ def test_rnn_by_url_and_keyboard(page, app_url):
 def test_rnn_batch_first_toggle(page, app_url):
     open_page(page, app_url, "rnn?steps=7&batch=3&hidden=2")
     assert metric(page, "output.shape") == "(7, 3, 2)"
+    page.get_by_text("More settings").click()  # the layer's options
     page.get_by_text("batch_first=True", exact=True).first.click()  # the toggle's label
     page.wait_for_timeout(300)
     wait_for_app(page)

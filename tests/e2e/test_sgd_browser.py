@@ -13,9 +13,9 @@ from tests.e2e.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-# Sliders in page order: cond, x0, y0, lr (a select_slider), momentum, dampening,
-# weight_decay, steps to run, steps shown.
-LR, SHOWN = 3, 8
+# Sliders in page order: the main controls lr (a select_slider), momentum, steps to run, steps
+# shown; then those under "More settings" (cond, x0, y0, dampening, weight_decay).
+LR, SHOWN = 0, 3
 
 
 def heavy_ball(steps, a=10.0, lr=0.15, momentum=0.5, x=-1.8, y=1.6):
