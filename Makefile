@@ -29,14 +29,19 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The two halves run side by side: the browser tests mostly wait (on the server and Chromium)
+# while the rest computes. Each half's output is printed whole, the browser half's first.
 test: lint
-	$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest --ignore=tests/e2e > .pytest-pages.log 2>&1 & pages=$$!; \
+	$(BIN)/python -m pytest tests/e2e; browser=$$?; \
+	wait $$pages; rest=$$?; cat .pytest-pages.log; rm -f .pytest-pages.log; \
+	test $$browser -eq 0 -a $$rest -eq 0
 
 # The inner loop: lint, the lessons and the pages in AppTest (no browser).
 test-fast: lint
 	$(BIN)/python -m pytest --ignore=tests/e2e
 
-# The long run of hostile links against one server (make test runs 80 of them).
+# The long run of hostile links against one server (make test runs 50 of them).
 soak: $(VENV)/.dev
 	HOSTILE_LINKS=400 $(BIN)/python -m pytest tests/e2e/test_hostile_browser.py
 

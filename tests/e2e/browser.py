@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import rerun_after, wait_for_app
 
 
 def metric(page, label: str) -> str:
@@ -26,15 +26,27 @@ def open_page(page, base: str, path: str) -> None:
 
 
 def press_on_slider(page, index: int, key: str, times: int = 1) -> None:
+    """Press ``key`` on the index-th slider, ``times`` times, each time until the run it starts
+    (the slider commits shortly after the key) has finished."""
     thumb = page.locator("[data-testid=stSlider] input[type=range]").nth(index)
     for _ in range(times):
         thumb.focus()
-        thumb.press(key)
-        page.wait_for_timeout(500)  # the slider commits shortly after the key
-        wait_for_app(page)
+        rerun_after(page, lambda: thumb.press(key))
 
 
 def expect_code(page, text: str) -> None:
     """A code block (e.g. PyTorch's own error message) containing ``text`` is on the page;
     waits for it, as the page may still be drawing."""
     expect(page.locator("[data-testid=stCode]", has_text=text).first).to_be_visible()
+
+
+def assert_picture_on_first_screen(page) -> None:
+    """What a class should see, the lesson's first chart, is whole on the first screen (the
+    viewport, without scrolling)."""
+    size = page.viewport_size
+    chart = page.locator(".st-key-lesson-picture [data-testid=stVegaLiteChart]").first
+    chart.locator("svg.marks").wait_for()
+    box = chart.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"], (page.url, box)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"], (page.url, box)

@@ -122,6 +122,29 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     )
 
 
+# Records every change of the app's script state from now on: a record exists once a run has
+# started, even one so short that running -> notRunning happened between two callbacks.
+_WATCH_RUNS = """() => {
+    const app = document.querySelector('[data-testid=stApp]');
+    window.__runs?.disconnect();
+    window.__ran = false;
+    window.__runs = new MutationObserver(records => { if (records.length) window.__ran = true; });
+    window.__runs.observe(app, {attributes: true, attributeOldValue: true,
+                                attributeFilter: ['data-test-script-state']});
+}"""
+_RAN_AND_DONE = """() => window.__ran
+    && document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning'"""
+
+
+def rerun_after(page, action, timeout: float = 30_000) -> None:
+    """Do ``action`` (a key press, a click) and wait until the run it starts has finished: a
+    condition, not a fixed pause (a busy machine may take longer than any pause)."""
+    page.evaluate(_WATCH_RUNS)
+    action()
+    page.wait_for_function(_RAN_AND_DONE, timeout=timeout, polling=50)
+    wait_for_app(page, timeout)
+
+
 def screenshot(page, name: str) -> Path:
     """The whole page: Streamlit scrolls inside its main block, so grow the viewport to fit it."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

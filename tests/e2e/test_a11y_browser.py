@@ -15,7 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from lib.lessons import LESSONS
-from tests.e2e.browser import open_page
+from tests.e2e.browser import assert_picture_on_first_screen, open_page
 from tests.e2e.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -41,8 +41,9 @@ PAGES = ["", *(lesson.path for lesson in LESSONS)]  # "" is the home page
 
 @pytest.fixture(scope="module")
 def tab(browser):
-    """One browser context and one tab for every page state: ~33 loads in a row."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    """One browser context and one tab for every page state: ~33 loads in a row, on a laptop's
+    screen (1280x800)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
     yield context.new_page()
     context.close()
 
@@ -123,9 +124,18 @@ def unnamed_charts(page, lang: str) -> list[str]:
 @pytest.mark.parametrize("query", STATES)
 @pytest.mark.parametrize("path", PAGES)
 def test_page_is_accessible(tab, app_url, path, query):
-    """One load per page state: axe finds nothing serious, every chart is named by its
+    """One load per page state: the page is in its language and (on a laptop) shows the
+    lesson's picture on the first screen; axe finds nothing serious, every chart is named by its
     description, and (once per lesson, in English) Tab reaches every control."""
     open_any(tab, app_url, path, query)
+    # The first sentence (under the title) is in the chosen language.
+    lede = tab.locator("[data-testid=stMain] [data-testid=stMarkdownContainer] p").first
+    has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in lede.inner_text())
+    assert has_cjk == ("lang=zh" in query), lede.inner_text()
+    assert tab.locator("[data-testid=stException]").count() == 0
+    if path and "present" not in query:
+        assert_picture_on_first_screen(tab)
+        screenshot(tab, f"{path}_{query.removeprefix('lang=')}")
     found = blocking_violations(tab)
     assert not found, f"/{path}?{query}:\n" + "\n".join(found)
     assert tab.locator("[data-testid=stVegaLiteChart]").count() > 0

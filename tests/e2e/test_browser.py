@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from lib.lessons import LESSONS
 from tests.e2e.browser import metric, open_page, press_on_slider
-from tests.e2e.conftest import screenshot, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import rerun_after, screenshot, start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -56,9 +56,7 @@ def test_autograd_by_url_and_keyboard(page, app_url):
 
 def test_autograd_backward_again_in_browser(page, app_url):
     open_page(page, app_url, "autograd")
-    page.get_by_role("button", name="backward() again").click()
-    wait_for_app(page)
-    page.wait_for_timeout(300)
+    rerun_after(page, page.get_by_role("button", name="backward() again").click)
     page.locator("[data-testid=stTable]").first.wait_for()
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.e2e.browser import expect_code, metric, open_page, press_on_slider
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import rerun_after, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -32,9 +32,7 @@ def test_embedding_sentence_sets_the_indices(page, app_url):
     open_page(page, app_url, "embedding")
     box = page.get_by_role("textbox", name="…or a short sentence")
     box.fill("the dog ran to the cat")
-    box.press("Enter")
-    page.wait_for_timeout(500)
-    wait_for_app(page)
+    rerun_after(page, lambda: box.press("Enter"))
     assert re.search(r"[?&]ids=2(%2C|,)8(%2C|,)9(%2C|,)1(%2C|,)2(%2C|,)3(&|$)", page.url), page.url
     assert metric(page, "output.shape") == "(6, 4)"
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser import metric, open_page, press_on_slider
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import rerun_after, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -44,9 +44,8 @@ def test_rnn_batch_first_toggle(page, app_url):
     open_page(page, app_url, "rnn?steps=7&batch=3&hidden=2")
     assert metric(page, "output.shape") == "(7, 3, 2)"
     page.get_by_text("More settings").click()  # the layer's options
-    page.get_by_text("batch_first=True", exact=True).first.click()  # the toggle's label
-    page.wait_for_timeout(300)
-    wait_for_app(page)
+    toggle = page.get_by_text("batch_first=True", exact=True).first  # the toggle's label
+    rerun_after(page, toggle.click)
     assert metric(page, "output.shape") == "(3, 7, 2)"
     assert metric(page, "h_n.shape") == "(1, 3, 2)"  # never batch first
     assert re.search(r"[?&]batch_first=1(&|$)", page.url), page.url

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser import metric, open_page, press_on_slider
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import rerun_after, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -46,9 +46,8 @@ def test_sequential_error_and_fix_in_browser(page, app_url):
     assert page.locator("[data-testid=stException]").count() == 0
     screenshot(page, "sequential_error")
 
-    page.get_by_role("button", name="Set linear1.in_features = 25600").click()
-    wait_for_app(page)
-    page.wait_for_timeout(300)
+    fix = page.get_by_role("button", name="Set linear1.in_features = 25600")
+    rerun_after(page, fix.click)
     assert metric(page, "output shape") == "(1, 10)"
     assert "linear%3A25600%3A10" in page.url or "linear:25600:10" in page.url, page.url
 
@@ -58,9 +57,7 @@ def test_sequential_remove_a_layer(page, app_url):
     group = page.locator("[data-testid=stButtonGroup]").filter(
         has=page.get_by_text("Move or remove relu1")
     )
-    group.locator("button").last.click()  # ↑ then ✕: the last one removes
-    wait_for_app(page)
-    page.wait_for_timeout(300)
+    rerun_after(page, group.locator("button").last.click)  # ↑ then ✕: the last one removes
     assert re.search(r"layers=conv(:|%3A)20(:|%3A)5(,|%2C)conv", page.url), page.url
     assert metric(page, "output shape") == "(1, 64, 20, 20)"  # ReLU changes no shape
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser import metric, open_page, press_on_slider
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import rerun_after, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -51,9 +51,7 @@ def test_sgd_by_url_keyboard_and_step_button(page, app_url):
     assert shown_point(page) == pytest.approx(heavy_ball(4), abs=1.5e-4)
     assert re.search(r"[?&]show=4(&|$)", page.url), page.url
 
-    step_button(page).click()
-    wait_for_app(page)
-    page.wait_for_timeout(300)
+    rerun_after(page, step_button(page).click)
     assert metric(page, "steps taken") == "5"
     assert shown_point(page) == pytest.approx(heavy_ball(5), abs=1.5e-4)
     assert re.search(r"[?&]show=5(&|$)", page.url), page.url
