@@ -87,6 +87,11 @@ class Page:
     def code(self, snippet: str) -> None:
         self.slots["code"].code(snippet, language="python")
 
+    def answered(self, key: str, question: str) -> bool:
+        """Has the student revealed check ``key`` for ``question``? Until then a number on the
+        page that answers it shows ``panels.HIDDEN`` (ask first, then show)."""
+        return panels.answered(key, question)
+
     def check(self, **question: Any) -> None:
         """Check yourself, asked under the controls, before the formula and the tables below
         give the answer away (``panels.check_yourself``'s arguments)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Collection, Sequence
 
 import streamlit as st
@@ -39,6 +40,28 @@ def notes_box(lesson: str) -> None:
         st.markdown(t(f"{lesson}.notes"))
 
 
+ANSWERS = "check.answers"  # session state: check key -> (question, choice) once revealed
+HIDDEN = "?"  # what a number shows while it is the answer to an unanswered check
+
+
+def _record(key: str, question: str, choice_key: str) -> None:
+    """The Reveal button's callback: it runs before the rerun, so the whole page (the picture
+    above the check included) already knows the question was answered."""
+    choice = st.session_state.get(choice_key)
+    if choice is not None:
+        st.session_state.setdefault(ANSWERS, {})[key] = (question, choice)
+
+
+def answered(key: str, question: str) -> bool:
+    """Has this session revealed the check ``key`` for this very question (right or wrong)?
+    A number that answers it stays hidden until then (``hidden_until``)."""
+    return st.session_state.get(ANSWERS, {}).get(key, (None,))[0] == question
+
+
+def hidden_until(revealed: bool, value: str) -> str:
+    return value if revealed else HIDDEN
+
+
 def check_yourself(
     key: str,
     question: str,
@@ -49,15 +72,21 @@ def check_yourself(
 ) -> None:
     """7. Predict, then reveal: the answer is computed by PyTorch for the current state.
 
-    ``answers`` holds every right option (ties are all right)."""
+    ``answers`` holds every right option (ties are all right). The verdict stays until the
+    question changes (a move that changes the state asks a new one)."""
     st.subheader(t("panel.check"), divider="gray")
+    # One radio per question: a new question starts unanswered.
+    choice_key = f"check.{key}.{hashlib.sha1(question.encode()).hexdigest()[:10]}"
     with st.form(key=f"check.{key}", border=True):
-        choice = st.radio(question, options, index=None, format_func=format_func)
-        submitted = st.form_submit_button(t("panel.check_submit"))
-    if submitted:
-        if choice is None:
-            st.info(t("panel.check_pick"))
-        elif choice in answers:
+        choice = st.radio(question, options, index=None, format_func=format_func, key=choice_key)
+        submitted = st.form_submit_button(
+            t("panel.check_submit"), on_click=_record, args=(key, question, choice_key)
+        )
+    if submitted and choice is None:
+        st.info(t("panel.check_pick"))
+    elif answered(key, question):
+        chosen = st.session_state[ANSWERS][key][1]
+        if chosen in answers:
             st.success(t("panel.check_right", explanation=explanation))
         else:
             st.warning(

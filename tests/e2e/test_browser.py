@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.lessons import LESSONS
-from tests.e2e.browser import metric, open_page, press_on_slider
+from tests.e2e.browser import answer_check, metric, open_page, press_on_slider
 from tests.e2e.conftest import rerun_after, screenshot, start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -26,6 +26,7 @@ def test_first_request_deep_link_gets_the_app_frame(browser):
         nav = page.locator("[data-testid=stSidebarNav]")
         assert "torch.nn" in nav.inner_text()  # our section name, not a file listing
         assert "streamlit app" not in nav.inner_text().lower()
+        answer_check(page)
         assert metric(page, "kept units") == f"{1 / 0.75:.4f}"
         page.close()
     finally:
@@ -74,9 +75,12 @@ def test_activations_by_url_and_keyboard(page, app_url):
 def test_dropout_by_url_and_keyboard(page, app_url):
     open_page(page, app_url, "dropout?p=0.5&seed=3")
     first = metric(page, "sum(y)")
+    assert metric(page, "kept units") == "?"  # the check asks for it: hidden until answered
+    answer_check(page)
     assert metric(page, "kept units") == "2.0000"
     screenshot(page, "dropout")
     press_on_slider(page, 0, "ArrowRight", times=1)  # p: 0.5 -> 0.55
+    answer_check(page)  # a new p, a new question
     assert metric(page, "kept units") == f"{1 / 0.45:.4f}"
     assert metric(page, "sum(y)") != first
     assert re.search(r"[?&]p=0\.55(&|$)", page.url), page.url

@@ -89,3 +89,20 @@ def texts(at: AppTest) -> str:
 
 def numbers_in(text: str) -> list[float]:
     return [float(v) for v in re.findall(r"-?\d+\.\d+", text)]
+
+
+def answer_check(at: AppTest) -> AppTest:
+    """Answer the page's "Check yourself" rightly (trying its options in turn) and reveal: the
+    numbers that answer it show only after that."""
+    options = next(r for r in at.radio if r.form_id and "check" in r.form_id).options
+    for option in options:
+        next(r for r in at.radio if r.form_id and "check" in r.form_id).set_value(option)
+        next(b for b in at.button if b.label == "Reveal").click().run()
+        if at.success:
+            return at
+    raise AssertionError(f"no option of the check was right: {options}")
+
+
+def open_answered(page: str, **params: object) -> AppTest:
+    """``open_page`` with its "Check yourself" answered, so every number shows."""
+    return answer_check(open_page(page, **params))

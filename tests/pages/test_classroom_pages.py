@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pages.apptest import PAGES, metrics, open_page
+from tests.pages.apptest import PAGES, metrics, open_answered, open_page
 
 
 def test_lock_makes_every_control_read_only():
-    at = open_page("dropout", p=0.3, lock=1)
+    at = open_answered("dropout", p=0.3, lock=1)
     assert at.slider and all(s.disabled for s in at.slider)
     assert all(n.disabled for n in at.number_input)
     assert all(r.disabled for r in at.radio if r.label == "Mode")

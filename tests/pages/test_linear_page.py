@@ -9,7 +9,16 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from lib.lessons.linear import compute as linear
-from tests.pages.apptest import metrics, numbers_in, open_page, run_snippet, snippet, texts
+from tests.pages.apptest import (
+    answer_check,
+    metrics,
+    numbers_in,
+    open_answered,
+    open_page,
+    run_snippet,
+    snippet,
+    texts,
+)
 
 
 def f4(value: float) -> str:
@@ -36,7 +45,7 @@ def charts(at) -> dict[str, dict]:
 
 
 def test_default_state():
-    at = open_page("linear")
+    at = open_answered("linear")
     assert not at.warning
     shown = metrics(at)
     assert shown["weight.shape"] == "(2, 2)"
@@ -57,7 +66,7 @@ def test_default_state():
     ],
 )
 def test_url_state_numbers_are_the_hand_loop(n_in, n_out, bias, seed, x):
-    at = open_page(
+    at = open_answered(
         "linear",
         **{"in": n_in, "out": n_out, "bias": int(bias), "seed": seed},
         x=",".join(map(str, x)),
@@ -108,7 +117,7 @@ def test_grid_chart_marks_x_y_and_the_origin_image():
 
 
 def test_weight_chart_has_the_true_shape():
-    at = open_page("linear", **{"in": 5, "out": 3})
+    at = open_answered("linear", **{"in": 5, "out": 3})
     spec = next(s for d, s in charts(at).items() if d.startswith("Heatmaps of the layer"))
     weight_view = spec["hconcat"][0]
     position = weight_view["layer"][0]["encoding"]
@@ -145,9 +154,11 @@ def test_moving_an_input_slider_updates_numbers_and_url():
 
 
 def test_more_inputs_add_a_slider_with_its_default():
-    at = open_page("linear", seed=3)
+    at = open_answered("linear", seed=3)
     at.slider(key="linear.in").set_value(3).run()
     assert at.query_params["x"] == "1,0.5,-1"
+    assert metrics(at)["weight.shape"] == "?", "a new question: its answer hides again"
+    answer_check(at)
     assert metrics(at)["weight.shape"] == "(2, 3)"
     assert shown_y(at) == pytest.approx(hand_y(3, 2, True, 3, (1.0, 0.5, -1.0)), abs=1e-4)
 
@@ -209,7 +220,7 @@ def test_bad_url_values_fall_back_with_a_notice(params, notices, url):
     ],
 )
 def test_snippet_prints_the_page_numbers(params):
-    at = open_page("linear", **params)
+    at = open_answered("linear", **params)
     printed = run_snippet(snippet(at))
     shown = metrics(at)
     assert printed == {name: shown[name] for name in printed}

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pages.apptest import metrics, open_page, run_snippet, snippet, texts
+from tests.pages.apptest import (
+    answer_check,
+    metrics,
+    open_answered,
+    open_page,
+    run_snippet,
+    snippet,
+    texts,
+)
 
 NOTES = "conv:20:5,relu,conv:64:5,relu"
 
@@ -47,7 +55,7 @@ def button(at, label: str):
 
 
 def test_default_is_the_notes_model_on_28():
-    at = open_page("sequential")
+    at = open_answered("sequential")
     assert metrics(at) == {
         "input": "(1, 1, 28, 28)",
         "output shape": "(1, 64, 20, 20)",
@@ -68,7 +76,7 @@ def test_default_is_the_notes_model_on_28():
 
 @pytest.mark.parametrize(("size", "batch", "channels"), [(32, 4, 3), (13, 8, 1), (64, 2, 8)])
 def test_input_from_the_url(size, batch, channels):
-    at = open_page("sequential", size=size, batch=batch, channels=channels)
+    at = open_answered("sequential", size=size, batch=batch, channels=channels)
     first = out_size(size, 5)
     second = out_size(first, 5)
     assert metrics(at)["input"] == f"({batch}, {channels}, {size}, {size})"
@@ -82,7 +90,7 @@ def test_input_from_the_url(size, batch, channels):
 
 def test_pool_flatten_linear_from_the_url():
     layers = "conv:8:3:1:1,relu,pool:2,dropout:0.2,flatten,linear:1568:10"
-    at = open_page("sequential", layers=layers, batch=2)
+    at = open_answered("sequential", layers=layers, batch=2)
     assert shape_column(at) == {
         "conv1": "(2, 8, 28, 28)",
         "relu1": "(2, 8, 28, 28)",
@@ -128,7 +136,7 @@ def test_linear_without_flatten_offers_to_insert_one():
 
 
 def test_kernel_larger_than_the_image():
-    at = open_page("sequential", size=8)  # 8 - 5 + 1 = 4, then a 5x5 kernel on 4x4
+    at = open_answered("sequential", size=8)  # 8 - 5 + 1 = 4, then a 5x5 kernel on 4x4
     assert "Kernel size can't be greater than actual input size" in errors(at)[0]
     assert shape_column(at) == {
         "conv1": "(1, 20, 4, 4)",
@@ -155,8 +163,9 @@ def test_too_much_work_is_explained_not_run():
 
 
 def test_editing_out_channels_rewires_the_next_conv():
-    at = open_page("sequential")
+    at = open_answered("sequential")
     at.number_input(key="sequential.L0.out_channels").set_value(10).run()
+    answer_check(at)  # conv1 changed: a new question, its answer hidden again
     total = conv_params(10, 1, 5) + conv_params(64, 10, 5)
     assert metrics(at)["total params"] == f"{total:,}"
     assert at.query_params["layers"] == "conv:10:5,relu,conv:64:5,relu"
@@ -289,7 +298,7 @@ def test_snippet_prints_what_the_page_shows(params):
 
 
 def test_snippet_of_a_stopped_model_agrees_where_the_page_ran():
-    at = open_page("sequential", size=64, batch=8, channels=8, layers="conv:64:9:1:4,conv:8:9")
+    at = open_answered("sequential", size=64, batch=8, channels=8, layers="conv:64:9:1:4,conv:8:9")
     printed = run_snippet(snippet(at))
     assert printed["conv1"] == shape_column(at)["conv1"] == "(8, 64, 64, 64)"
     assert printed["total params"] == metrics(at)["total params"]

@@ -9,7 +9,7 @@ import streamlit as st
 from lib.i18n import t, template
 from lib.lessons._format import num
 from lib.lessons.dropout import compute as lesson
-from lib.view import kinds, thumbnails
+from lib.view import kinds, panels, thumbnails
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
@@ -120,6 +120,9 @@ def live(page: Page) -> None:
     result = lesson.draw(p, seed, train=train, inplace=inplace)
     factor = lesson.scale(p)
     factor_text = "—" if factor is None else num(factor)
+    asks_factor = train and result.kept_count  # the check asks for this factor: hide it till then
+    if asks_factor and not page.answered("dropout.check", scale_question(p)):
+        factor_text = panels.HIDDEN
 
     with page.picture:
         picture(result, mode, train, factor_text, inplace)
@@ -171,13 +174,13 @@ def live(page: Page) -> None:
     )
     page.code(lesson.snippet(p, seed, train, inplace))
 
-    if train and result.kept_count:
+    if asks_factor:
         # The factor as PyTorch applied it: output / input at a kept unit.
         measured = (result.output[result.kept] / result.input[result.kept])[0].item()
         candidates = {num(v) for v in (1.0 - p, p, 1.0, 1.0 / (1.0 - p))}
         page.check(
             key="dropout.check",
-            question=t("dropout.check_question", p=num(p)),
+            question=scale_question(p),
             options=sorted(candidates, key=float),
             answers={num(measured)},
             explanation=t("dropout.check_explanation", factor=num(measured), p=num(p)),
@@ -193,6 +196,10 @@ def live(page: Page) -> None:
         )
 
 
+def scale_question(p: float) -> str:
+    return t("dropout.check_question", p=num(p))
+
+
 def picture(result: lesson.DropoutDraw, mode: str, train: bool, factor_text: str, inplace: bool):
     """The metrics, then x, the mask and y = dropout(x) side by side."""
     with st.container(horizontal=True):
@@ -203,7 +210,11 @@ def picture(result: lesson.DropoutDraw, mode: str, train: bool, factor_text: str
         st.metric("sum(y)", num(result.output.sum().item()))
         st.metric("y[0, 0]", num(result.output[0, 0].item()))
         st.metric(
-            t("dropout.scale"), factor_text if train else "1 (eval)", help=t("dropout.scale_help")
+            t("dropout.scale"),
+            factor_text if train else "1 (eval)",
+            help=t("panel.check_first")
+            if factor_text == panels.HIDDEN
+            else t("dropout.scale_help"),
         )
 
     top = max(result.input.max().item(), result.output.max().item(), 1e-6)

@@ -13,7 +13,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.lessons._format import num
 from lib.lessons.linear import compute as lesson
-from lib.view import kinds, thumbnails
+from lib.view import kinds, panels, thumbnails
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
@@ -45,7 +45,7 @@ def show_two_by_two(state: PageState) -> None:
     st.session_state[state.key("out")] = 2
 
 
-def layer_chart(result: lesson.Forward, reach: float) -> kinds.Spec:
+def layer_chart(result: lesson.Forward, reach: float, shape_shown: bool = True) -> kinds.Spec:
     """weight (out, in), then bias (out,) and y (out,) as columns of cells sharing the rows."""
     n_out, n_in = result.weight.shape
     # The default init draws A and b from [-1/sqrt(in), 1/sqrt(in)]: colours span exactly that.
@@ -55,7 +55,12 @@ def layer_chart(result: lesson.Forward, reach: float) -> kinds.Spec:
         kinds.Block(
             "weight_cells",
             kinds.long_table(result.weight),
-            t("linear.weight_title", rows=n_out, cols=n_in).split("\n"),
+            # Its title names the shape: "?" while the check asks for it.
+            t(
+                "linear.weight_title",
+                rows=n_out if shape_shown else "?",
+                cols=n_in if shape_shown else "?",
+            ).split("\n"),
             init_bound,
             col_title=t("linear.input_axis"),
         )
@@ -192,59 +197,77 @@ def live(page: Page) -> None:
 
     result = lesson.forward(n_in, n_out, bias, seed, x)
     weight, b, y = result.weight, result.bias, result.y.tolist()
+    check = question(result)
+    # The number the check asks for stays hidden in the picture until the student answers.
+    pending = None if page.answered(check["key"], check["question"]) else check["key"]
     with page.picture:
-        picture(page, result, x)
+        picture(page, result, x, pending)
 
     page.formula(formula_tex(weight, b, x, y))
     with page.slot("notation"):
         notation(result, bias)
     page.code(lesson.snippet(n_in, n_out, bias, seed, x))
 
+    page.check(**check)
+
+
+def question(result: lesson.Forward) -> dict:
+    """Check yourself for this layer: its weight's shape (in != out), else its parameter count."""
+    n_out, n_in = result.weight.shape
     if n_in != n_out:
-        shape = str(tuple(weight.shape))
-        page.check(
+        shape = str(tuple(result.weight.shape))
+        return dict(
             key="linear.check_shape",
             question=t("linear.check_shape_question", n_in=n_in, n_out=n_out),
             options=[f"({n_in}, {n_out})", f"({n_out}, {n_in})", f"({n_in * n_out},)"],
             answers={shape},
             explanation=t("linear.check_shape_explanation", shape=shape),
         )
-    else:
-        candidates = {n_in * n_out, n_in * n_out + n_out, (n_in + 1) * (n_out + 1), n_in + n_out}
-        plus_bias = t("linear.check_plus_bias", n_out=n_out) if bias else ""
-        page.check(
-            key="linear.check_count",
-            question=t("linear.check_count_question", n_in=n_in, n_out=n_out, bias=bias),
-            options=[str(c) for c in sorted(candidates)],
-            answers={str(result.parameters)},
-            explanation=t(
-                "linear.check_count_explanation",
-                count=result.parameters,
-                n_in=n_in,
-                n_out=n_out,
-                plus_bias=plus_bias,
-            ),
-        )
+    bias = result.bias is not None
+    candidates = {n_in * n_out, n_in * n_out + n_out, (n_in + 1) * (n_out + 1), n_in + n_out}
+    plus_bias = t("linear.check_plus_bias", n_out=n_out) if bias else ""
+    return dict(
+        key="linear.check_count",
+        question=t("linear.check_count_question", n_in=n_in, n_out=n_out, bias=bias),
+        options=[str(c) for c in sorted(candidates)],
+        answers={str(result.parameters)},
+        explanation=t(
+            "linear.check_count_explanation",
+            count=result.parameters,
+            n_in=n_in,
+            n_out=n_out,
+            plus_bias=plus_bias,
+        ),
+    )
 
 
-def picture(page: Page, result: lesson.Forward, x: tuple[float, ...]) -> None:
-    """The metrics, the layer's numbers in their true shape and, for 2 → 2, the moved grid."""
+def picture(page: Page, result: lesson.Forward, x: tuple[float, ...], pending: str | None):
+    """The metrics (the one the pending check asks for hidden), the layer's numbers in their
+    true shape and, for 2 → 2, the moved grid."""
     n_out, n_in = result.weight.shape
     bias = result.bias is not None
     y = result.y.tolist()
+    shape_shown = pending != "linear.check_shape"
+    count_shown = pending != "linear.check_count"
     with st.container(horizontal=True):
         shape = str(tuple(result.weight.shape))
-        st.metric("weight.shape", shape, help=t("linear.shape_help"), width="content")
+        st.metric(
+            "weight.shape",
+            panels.hidden_until(shape_shown, shape),
+            help=t("linear.shape_help" if shape_shown else "panel.check_first"),
+            width="content",
+        )
         st.metric(
             t("labels.parameters"),
-            result.parameters,
-            help=t("linear.parameters_help"),
+            panels.hidden_until(count_shown, str(result.parameters)),
+            help=t("linear.parameters_help" if count_shown else "panel.check_first"),
             width="content",
         )
         with st.container(width="content"):  # wraps under the metrics on a phone
             count_terms = rf"{n_in}\times{n_out}" + (rf" + {n_out}" if bias else "")
             count_names = r"\text{in}\times\text{out}" + (r" + \text{out}" if bias else "")
-            st.latex(rf"{count_names} = {count_terms} = {result.parameters}")
+            total = result.parameters if count_shown else r"\,?"
+            st.latex(rf"{count_names} = {count_terms} = {total}")
             st.caption(t("linear.count_caption" if bias else "linear.count_caption_no_bias"))
 
     reach = lesson.output_reach(result)
@@ -252,7 +275,8 @@ def picture(page: Page, result: lesson.Forward, x: tuple[float, ...]) -> None:
     columns = st.columns([1, 1]) if two_by_two else [contextlib.nullcontext()]
     with columns[0]:
         st.markdown(f"**{t('linear.layer_title')}**")
-        kinds.show(layer_chart(result, reach), key="linear.layer", width="content")
+        chart = layer_chart(result, reach, shape_shown)
+        kinds.show(chart, key="linear.layer", width="content")
         with st.container(horizontal=True):  # under the chart: 8 outputs keep it on screen
             for j in range(n_out):
                 st.metric(f"y[{j}]", num(y[j]))

@@ -5,19 +5,29 @@ stop fitting (and a fix), named access, and the closed forms."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from lib.i18n import t
 from lib.lessons.sequential import compute as lesson
-from lib.view import kinds, thumbnails
+from lib.view import kinds, panels, thumbnails
 from lib.view.frame import presenting
 from lib.view.lesson import Page, Part
 from lib.view.url_state import PageState
 
 SECTIONS = (Part("access"),)  # its heading only with a model to name (drawn with it)
 FORMULA_CAPTION = "sequential.formula_caption"
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """What the page hides while the check is unanswered: the output height of one row (the
+    first Conv2d or MaxPool2d that ran), or the parameter count."""
+
+    row: int | None = None
+    total: bool = False
 
 
 # --- the layer editor ---------------------------------------------------------------------------
@@ -203,7 +213,9 @@ def shape_cell(row: lesson.Row, index: int, forward: lesson.Forward) -> str:
     return t("sequential.shape_not_reached" if row.built else "sequential.shape_not_built")
 
 
-def layer_table(forward: lesson.Forward, size: int, batch: int, channels: int) -> pd.DataFrame:
+def layer_table(
+    forward: lesson.Forward, size: int, batch: int, channels: int, hidden: Hidden = Hidden()
+) -> pd.DataFrame:
     rows = [
         {
             t("sequential.col_name"): "x",
@@ -218,7 +230,9 @@ def layer_table(forward: lesson.Forward, size: int, batch: int, channels: int) -
             {
                 t("sequential.col_name"): row.name,
                 t("sequential.col_module"): row.module,
-                t("sequential.col_shape"): shape_cell(row, i, forward),
+                t("sequential.col_shape"): panels.HIDDEN
+                if i == hidden.row
+                else shape_cell(row, i, forward),
                 t("sequential.col_params"): f"{row.params:,}",
                 t("sequential.col_formula"): row.formula,
             }
@@ -228,7 +242,9 @@ def layer_table(forward: lesson.Forward, size: int, batch: int, channels: int) -
             t("sequential.col_name"): "",
             t("sequential.col_module"): "",
             t("sequential.col_shape"): "",
-            t("sequential.col_params"): f"{forward.total_params:,}",
+            t("sequential.col_params"): panels.hidden_until(
+                not hidden.total, f"{forward.total_params:,}"
+            ),
             t("sequential.col_formula"): total_formula(forward),
         }
     )
@@ -338,14 +354,14 @@ def failure_panel(state: PageState, forward: lesson.Forward, uids: list[int]) ->
             )
 
 
-def formula_latex(forward: lesson.Forward) -> str:
+def formula_latex(forward: lesson.Forward, hidden: Hidden = Hidden()) -> str:
     cdot = r"\cdot "
     lines = [
         r"\text{Conv2d}: & \ C_{out}\cdot C_{in}\cdot k\cdot k + C_{out}"
         r" && H_{out} = \left\lfloor \frac{H + 2p - k}{s} \right\rfloor + 1",
         r"\text{Linear}: & \ \mathit{in}\cdot \mathit{out} + \mathit{out} &&",
     ]
-    for row in forward.rows:
+    for i, row in enumerate(forward.rows):
         kind, a = row.layer.kind, row.layer.args
         if kind not in ("conv", "pool", "linear"):
             continue
@@ -356,13 +372,14 @@ def formula_latex(forward: lesson.Forward) -> str:
             n = row.in_shape[2]
             fraction = rf"\left\lfloor \frac{{{n} + 2\cdot {p} - {k}}}{{{s}}} \right\rfloor + 1"
             if row.out_shape is not None:
-                size = rf"{fraction} = {row.out_shape[2]}"
+                size = rf"{fraction} = {'?' if i == hidden.row else row.out_shape[2]}"
             else:  # the window does not fit: the closed form says why PyTorch refused
                 size = rf"{fraction} = {lesson.output_size(n, k, s, p)} < 1"
         lines.append(rf"\text{{{row.name}}}: & \ {params} && {size}")
     terms = [str(row.params) for row in forward.rows if row.params]
     total = " + ".join(terms) + " = " if len(terms) > 1 else ""
-    lines.append(rf"\text{{{t('sequential.total_row')}}}: & \ {total}{forward.total_params} &&")
+    shown = "?" if hidden.total else forward.total_params
+    lines.append(rf"\text{{{t('sequential.total_row')}}}: & \ {total}{shown} &&")
     return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
 
 
@@ -399,7 +416,8 @@ def named_access(forward: lesson.Forward) -> None:
         )
 
 
-def check(page: Page, forward: lesson.Forward) -> None:
+def question(forward: lesson.Forward) -> tuple[dict, Hidden]:
+    """Check yourself for this model, and what on the page would answer it."""
     # The first Conv2d or MaxPool2d that ran: predict its output height.
     ran = [
         row
@@ -412,7 +430,7 @@ def check(page: Page, forward: lesson.Forward) -> None:
         k, s, p = (a[1], a[2], a[3]) if row.layer.kind == "conv" else (a[0], a[1], 0)
         n, h = row.in_shape[2], row.out_shape[2]
         options = {h, n, n - k, n - k + 1, n - k + 2, max(1, n // 2)} - {0}
-        page.check(
+        spec = dict(
             key="sequential.check_size",
             question=t(
                 "sequential.check_size_question", name=row.name, module=row.constructor, n=n
@@ -421,18 +439,19 @@ def check(page: Page, forward: lesson.Forward) -> None:
             answers={str(h)},
             explanation=t("sequential.check_size_explanation", h=h, n=n, p=p, k=k, s=s),
         )
-        return
+        return spec, Hidden(row=forward.rows.index(row))
     total = forward.total_params
     biases = sum(row.bias_params for row in forward.rows)
     options = {total, total - biases, total + biases, 0}
     formula = " + ".join(f"({row.formula})" for row in forward.rows if row.params) or "0"
-    page.check(
+    spec = dict(
         key="sequential.check_params",
         question=t("sequential.check_params_question"),
         options=[f"{v:,}" for v in sorted(options | ({1} if len(options) == 1 else set()))],
         answers={f"{total:,}"},
         explanation=t("sequential.check_params_explanation", total=f"{total:,}", formula=formula),
     )
+    return spec, Hidden(total=True)
 
 
 def live(page: Page) -> None:
@@ -467,17 +486,26 @@ def live(page: Page) -> None:
     page.sync({"size": size, "batch": batch, "channels": channels, "layers": tuple(layers)})
     uids = [uid for uid, _ in st.session_state[state.key("layers")]]
 
+    check, hidden = question(forward)
+    if page.answered(check["key"], check["question"]):
+        hidden = Hidden()  # answered: everything shows
     with page.picture:
-        picture(state, forward, uids, size, batch, channels)
-    page.formula(formula_latex(forward))
+        picture(state, forward, uids, size, batch, channels, hidden)
+    page.formula(formula_latex(forward, hidden))
     with page.slot("access"):
         named_access(forward)
     page.code(lesson.snippet(layers, size, batch, channels, fails=not forward.ok))
-    check(page, forward)
+    page.check(**check)
 
 
 def picture(
-    state: PageState, forward: lesson.Forward, uids: list[int], size: int, batch: int, channels: int
+    state: PageState,
+    forward: lesson.Forward,
+    uids: list[int],
+    size: int,
+    batch: int,
+    channels: int,
+    hidden: Hidden,
 ) -> None:
     """The metrics and the two bar charts (on the first screen), PyTorch's error if the shapes
     stopped fitting, then the table, layer by layer, beside the layer editor."""
@@ -495,8 +523,8 @@ def picture(
         )
         st.metric(
             t("sequential.m_total_params"),
-            f"{forward.total_params:,}",
-            help=t("sequential.params_help"),
+            panels.hidden_until(not hidden.total, f"{forward.total_params:,}"),
+            help=t("panel.check_first" if hidden.total else "sequential.params_help"),
         )
     left, right = st.columns(2, vertical_alignment="bottom")  # a title on two lines
     with left:
@@ -508,7 +536,7 @@ def picture(
     if not forward.ok:
         failure_panel(state, forward, uids)
     st.subheader(t("sequential.table_title"), divider="gray")
-    st.table(layer_table(forward, size, batch, channels))
+    st.table(layer_table(forward, size, batch, channels, hidden))
 
 
 def thumbnail() -> kinds.Spec:
