@@ -52,16 +52,15 @@ def assert_picture_on_first_screen(page) -> None:
     assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"], (page.url, box)
 
 
-def answer_check(page) -> None:
-    """Answer "Check yourself" rightly, trying its options in turn, as a student would: the
-    numbers that answer it show only after that."""
+def answer_check(page, answer: str) -> None:
+    """Answer "Check yourself" with the option labelled ``answer`` and reveal, as a student
+    would; waits for PyTorch's verdict ("Right"). The numbers that answer the check show only
+    after that."""
     form = page.locator("[data-testid=stForm]").filter(
         has=page.get_by_role("button", name="Reveal")
     )
-    options = form.locator("[data-testid=stRadio] [role=radiogroup] label")
-    for i in range(options.count()):
-        options.nth(i).click()
-        rerun_after(page, form.get_by_role("button", name="Reveal").click)
-        if page.locator("[data-testid=stAlertContentSuccess]").count():
-            return
-    raise AssertionError("no option of the check was right")
+    form.locator("[data-testid=stRadio] [role=radiogroup] label").filter(
+        has_text=answer
+    ).first.click()
+    rerun_after(page, form.get_by_role("button", name="Reveal").click)
+    expect(page.locator("[data-testid=stAlertContentSuccess]").first).to_be_visible()

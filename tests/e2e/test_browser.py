@@ -26,7 +26,7 @@ def test_first_request_deep_link_gets_the_app_frame(browser):
         nav = page.locator("[data-testid=stSidebarNav]")
         assert "torch.nn" in nav.inner_text()  # our section name, not a file listing
         assert "streamlit app" not in nav.inner_text().lower()
-        answer_check(page)
+        answer_check(page, f"{1 / 0.75:.4f}")
         assert metric(page, "kept units") == f"{1 / 0.75:.4f}"
         page.close()
     finally:
@@ -76,11 +76,11 @@ def test_dropout_by_url_and_keyboard(page, app_url):
     open_page(page, app_url, "dropout?p=0.5&seed=3")
     first = metric(page, "sum(y)")
     assert metric(page, "kept units") == "?"  # the check asks for it: hidden until answered
-    answer_check(page)
+    answer_check(page, "2.0000")
     assert metric(page, "kept units") == "2.0000"
     screenshot(page, "dropout")
     press_on_slider(page, 0, "ArrowRight", times=1)  # p: 0.5 -> 0.55
-    answer_check(page)  # a new p, a new question
+    answer_check(page, f"{1 / 0.45:.4f}")  # a new p, a new question
     assert metric(page, "kept units") == f"{1 / 0.45:.4f}"
     assert metric(page, "sum(y)") != first
     assert re.search(r"[?&]p=0\.55(&|$)", page.url), page.url

@@ -32,7 +32,7 @@ def test_linear_by_url_and_keyboard(page, app_url):
     open_page(page, app_url, "linear?in=2&out=2&seed=3&x=1,0.5")
     assert metric(page, "weight.shape") == "(2, 2)"
     assert metric(page, "parameters") == "?"  # the check asks for it: hidden until answered
-    answer_check(page)
+    answer_check(page, "6")
     assert metric(page, "parameters") == "6"
     for j, expected in enumerate(hand_y(2, 2, True, 3, (1.0, 0.5))):
         assert close(metric(page, f"y[{j}]"), expected)
@@ -51,12 +51,12 @@ def test_linear_by_url_and_keyboard(page, app_url):
 
 def test_linear_more_outputs_by_keyboard(page, app_url):
     open_page(page, app_url, "linear?in=3&out=2&seed=8&x=0.5,-1,2")
-    answer_check(page)
+    answer_check(page, "(2, 3)")
     assert metric(page, "weight.shape") == "(2, 3)"
     assert page.locator("[role=graphics-document][aria-label*='unit-square grid']").count() == 0
     press_on_slider(page, 1, "ArrowRight", times=2)  # out_features: 2 -> 4
     assert re.search(r"[?&]out=4(&|$)", page.url), page.url
-    answer_check(page)  # a new shape, a new question
+    answer_check(page, "(4, 3)")  # a new shape, a new question
     assert metric(page, "weight.shape") == "(4, 3)"
     assert metric(page, "parameters") == str(3 * 4 + 4)
     for j, expected in enumerate(hand_y(3, 4, True, 8, (0.5, -1.0, 2.0))):
@@ -72,7 +72,7 @@ def test_linear_largest_and_bad_url(page, app_url):
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.locator("b", has_text="bold").count() == 0  # user text is never HTML
     wait_for_app(page)
-    answer_check(page)
+    answer_check(page, "72")
     assert metric(page, "weight.shape") == "(8, 8)"
     assert metric(page, "parameters") == "72"
     screenshot(page, "linear_bad_url_8x8")
@@ -83,7 +83,7 @@ def test_linear_on_a_phone(browser, app_url):
     try:
         open_page(phone, app_url, "linear")
         phone.locator("[role=graphics-document][aria-label*='unit-square grid']").wait_for()
-        answer_check(phone)
+        answer_check(phone, "6")
         assert metric(phone, "parameters") == "6"
         screenshot(phone, "linear_phone")
     finally:
