@@ -233,3 +233,28 @@ class Spec:
 
     def encode(self, values: Mapping[str, Any]) -> dict[str, str]:
         return {p.name: p.format(values[p.name]) for p in self.params if p.name in values}
+
+
+@dataclass(frozen=True)
+class Names(Param):
+    """A comma list of names, e.g. ``hide=w,b`` (which of them a page has is the page's call)."""
+
+    def parse(self, raw: str) -> tuple[tuple[str, ...], str | None]:
+        return tuple(n for n in (part.strip() for part in raw.split(",")) if n), None
+
+    def format(self, value: Sequence[str]) -> str:
+        return ",".join(value)
+
+
+# The frame's parameters, on every page next to its own: the language (absent or unknown: the
+# browser's), presenter mode, and the teacher-link options lock (controls read-only) and hide
+# (those controls left out). A bad value here is dropped without a notice: it changes how the
+# page looks, never its numbers.
+FRAME = Spec(
+    (
+        Choice("lang", "", options=("en", "zh")),
+        Bool("present", False),
+        Bool("lock", False),
+        Names("hide", ()),
+    )
+)

@@ -125,3 +125,11 @@ def test_sequential_thumbnail_keeps_the_layers_in_order():
     assert spec["layer"][0]["encoding"]["x"]["sort"] is None
     names = list(spec["datasets"]["bars"]["layer"])
     assert names == [row.name for row in view.lesson.run(view.lesson.NOTES_MODEL, 28, 1, 1).rows]
+
+
+def test_readme_lists_the_frame_parameters():
+    from lib.urlspec import FRAME
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for param in FRAME.params:
+        assert f"| `{param.name}` |" in readme, param.name

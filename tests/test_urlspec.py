@@ -377,3 +377,14 @@ def test_quote_is_short_printable_and_only_looks_at_the_cap():
     assert quote("  <b>\u202ehi\u200b\x00 ") == "<b>hi"  # bidi, zero-width, controls dropped
     assert quote("x" * 100_000) == "x" * 29 + "…"
     assert quote("\x00" * MAX_RAW_CHARS + "late") == ""  # past the cap: never looked at
+
+
+def test_frame_parameters_are_read_through_the_registry():
+    from lib.urlspec import FRAME
+
+    values, _ = FRAME.parse({"lang": " ZH ", "present": "yes", "lock": "nope", "hide": " w, ,b "})
+    assert values == {"lang": "zh", "present": True, "lock": False, "hide": ("w", "b")}
+    values, notices = FRAME.parse({"lang": "<b>xx</b>", "hide": "x" * 100_000})
+    assert values["lang"] == ""  # unknown: the page falls back to the browser's language
+    assert len(values["hide"][0]) <= 400  # only the first 400 characters are read
+    assert FRAME.parse({})[0] == {"lang": "", "present": False, "lock": False, "hide": ()}

@@ -10,9 +10,9 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language, t
+from lib.urlspec import FRAME
 
 LANG_KEY, PRESENT_KEY = "frame.lang", "frame.present"
-_TRUE = {"1", "true", "yes", "on"}
 
 # Presenter mode: type at 1.25x (Streamlit sizes text in rem), black on white, wider content.
 PRESENTER_CSS = """
@@ -46,8 +46,15 @@ READABLE_CSS = """
 """
 
 
-def url_flag(name: str) -> bool:
-    return str(st.query_params.get(name, "")).strip().lower() in _TRUE
+def raw_query() -> dict[str, str]:
+    """The query string as name -> text. Repeated keys (``fn=a&fn=b``) are joined with commas."""
+    params = st.query_params
+    return {name: ",".join(params.get_all(name)) for name in params}
+
+
+def frame_params() -> dict:
+    """lang, present, lock and hide as the link gives them (lib/urlspec.FRAME)."""
+    return FRAME.parse(raw_query())[0]
 
 
 def presenting() -> bool:
@@ -58,7 +65,7 @@ def presenting() -> bool:
 def start() -> None:
     """First thing the entry script does: page config, language, presenter mode."""
     if PRESENT_KEY not in st.session_state:
-        st.session_state[PRESENT_KEY] = url_flag("present")
+        st.session_state[PRESENT_KEY] = frame_params()["present"]
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = _language_from_request()
     set_language(st.session_state[LANG_KEY])
@@ -72,7 +79,7 @@ def start() -> None:
 
 def _language_from_request() -> str:
     """``lang`` from the URL, else the browser's language, else English."""
-    wanted = str(st.query_params.get("lang", "")).strip().lower()
+    wanted = frame_params()["lang"]
     if wanted in LANGUAGES:
         return wanted
     locale = (st.context.locale or "").split("-")[0].lower()

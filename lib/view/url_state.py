@@ -19,33 +19,27 @@ import streamlit as st
 
 from lib.i18n import language, t
 from lib.lessons._rng import SEED_RANGE
-from lib.urlspec import Notice, Spec, quote
+from lib.urlspec import FRAME, Notice, Spec, quote
 from lib.view.classroom import share_panel
-from lib.view.frame import url_flag
+from lib.view.frame import raw_query
 from lib.view.text import md_escape
 
 _FROM_URL = object()  # control(): seed from the URL value of the parameter of the same name
-
-
-def _raw_query() -> dict[str, str]:
-    """The query string as name -> text. Repeated keys (``fn=a&fn=b``) are joined with commas."""
-    params = st.query_params
-    return {name: ",".join(params.get_all(name)) for name in params}
 
 
 class PageState:
     def __init__(self, page: str, spec: Spec):
         self.page = page
         self.spec = spec
-        query = _raw_query()
+        query = raw_query()
         values, notices = spec.parse(query)
         self.url_values = values
         self.in_link = {name for name in query if name in values}  # parameters the link sets
         # Only notices about values that actually seeded a control are worth showing.
         self.notices = [n for n in notices if self.key(n.param) not in st.session_state]
-        self.locked = url_flag("lock")
-        hide = {name.strip() for name in query.get("hide", "").split(",")}
-        self.hidden = hide & {p.name for p in spec.params}
+        frame, _ = FRAME.parse(query)
+        self.locked = frame["lock"]
+        self.hidden = set(frame["hide"]) & {p.name for p in spec.params}
         self.synced: dict[str, str] = {}
         drawn_in = self.key("_language")
         self.relabel = st.session_state.get(drawn_in, language()) != language()
