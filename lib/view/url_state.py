@@ -101,6 +101,13 @@ class PageState:
         disabled = kwargs.pop("disabled", False) or self.locked
         return widget(label, *args, key=key, disabled=disabled, **kwargs)
 
+    def slider(self, name: str, label: str, **kwargs: Any) -> Any:
+        """``control`` for a slider over the whole range its URL parameter declares (its lo, hi
+        and step, declared once in the lesson's PARAMS)."""
+        param = self.spec[name]
+        step = getattr(param, "step", 1)
+        return self.control(st.slider, name, label, param.lo, param.hi, step=step, **kwargs)
+
     def seed_control(self, container, new_label: str, help: str) -> int:
         """The page's ``seed``: a number box and a button that steps to the next seed."""
         seed = self.control(container.number_input, "seed", "seed", *SEED_RANGE, step=1, help=help)

@@ -59,9 +59,7 @@ def grad_text(value: float | None) -> str:
 
 def live(page: Page) -> None:
     state = page.state
-    w = state.control(st.slider, "w", "w", *lesson.W_RANGE, step=0.1)
-    x = state.control(st.slider, "x", "x", *lesson.X_RANGE, step=0.1)
-    b = state.control(st.slider, "b", "b", *lesson.B_RANGE, step=0.1)
+    w, x, b = (state.slider(name, name) for name in ("w", "x", "b"))
     page.sync({"w": w, "x": x, "b": b})
     result = lesson.forward_backward(w, x, b)
 

@@ -112,7 +112,7 @@ def secondary(page: Page) -> dict:
 
 def live(page: Page) -> None:
     state = page.state
-    p = state.control(st.slider, "p", "p", 0.0, 1.0, step=lesson.P_STEP, help=t("dropout.p_help"))
+    p = state.slider("p", "p", help=t("dropout.p_help"))
     seed, mode, inplace = (page.secondary[name] for name in ("seed", "mode", "inplace"))
     page.sync({"p": p, "seed": seed, "mode": mode, "inplace": inplace})
 

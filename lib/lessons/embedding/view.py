@@ -165,22 +165,8 @@ def indices(state: PageState, num: int) -> tuple[list[int], str]:
 
 def live(page: Page) -> None:
     state = page.state
-    num = state.control(
-        st.slider,
-        "num",
-        "num_embeddings",
-        lesson.MIN_NUM,
-        lesson.MAX_NUM,
-        help=t("embedding.num_help"),
-    )
-    dim = state.control(
-        st.slider,
-        "dim",
-        "embedding_dim",
-        lesson.MIN_DIM,
-        lesson.MAX_DIM,
-        help=t("embedding.dim_help"),
-    )
+    num = state.slider("num", "num_embeddings", help=t("embedding.num_help"))
+    dim = state.slider("dim", "embedding_dim", help=t("embedding.dim_help"))
     ids, text = indices(state, num)
 
     pad_key = state.seeded("padding_idx")
@@ -194,13 +180,8 @@ def live(page: Page) -> None:
         format_func=lambda r: "None" if r == lesson.NO_PADDING else row_name(r),
         help=t("embedding.padding_help"),
     )
-    max_norm = state.control(
-        st.slider,
-        "max_norm",
-        t("embedding.max_norm_label"),
-        *lesson.MAX_NORM_RANGE,
-        step=0.1,
-        help=t("embedding.max_norm_help"),
+    max_norm = state.slider(
+        "max_norm", t("embedding.max_norm_label"), help=t("embedding.max_norm_help")
     )
     more = page.secondary
     seed, norm_type, loss_kind = more["seed"], more["norm_type"], more["loss"]

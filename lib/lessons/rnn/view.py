@@ -437,12 +437,9 @@ def live(page: Page) -> None:
     steps = state.control(
         st.slider, "steps", t("rnn.steps"), 1, lesson.MAX_STEPS, help=t("rnn.steps_help")
     )
-    freq = state.control(
-        st.slider,
+    freq = state.slider(
         "freq",
         t("rnn.freq"),
-        *lesson.FREQ_RANGE,
-        step=0.025,
         format="%.3f",
         disabled=more["kind"] != "sine",
         help=t("rnn.freq_help"),

@@ -456,29 +456,10 @@ def question(forward: lesson.Forward) -> tuple[dict, Hidden]:
 
 def live(page: Page) -> None:
     state = page.state
-    size = state.control(
-        st.slider,
-        "size",
-        t("sequential.size"),
-        *lesson.SIZE_RANGE,
-        step=1,
-        help=t("sequential.size_help"),
-    )
-    batch = state.control(
-        st.slider,
-        "batch",
-        t("sequential.batch"),
-        *lesson.BATCH_RANGE,
-        step=1,
-        help=t("sequential.batch_help"),
-    )
-    channels = state.control(
-        st.slider,
-        "channels",
-        t("sequential.channels"),
-        *lesson.CHANNELS_RANGE,
-        step=1,
-        help=t("sequential.channels_help"),
+    size = state.slider("size", t("sequential.size"), help=t("sequential.size_help"))
+    batch = state.slider("batch", t("sequential.batch"), help=t("sequential.batch_help"))
+    channels = state.slider(
+        "channels", t("sequential.channels"), help=t("sequential.channels_help")
     )
     layers = edit_layers(state, channels)
     forward = lesson.run(layers, size, batch, channels)
