@@ -4,6 +4,7 @@ in tests/e2e/screenshots/), plus the presenter's QR code read back from the scre
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 import zxingcpp
@@ -71,8 +72,23 @@ def presenting(page, app_url: str, name: str) -> None:
     page.get_by_text("学生：扫码打开本页").click()  # the teacher opens it when the class needs it
     qr = page.get_by_role("img", name="二维码")  # its alt text, in the page's language
     expect(qr).to_have_count(1)  # retries: the image arrives with the lesson's fragment
-    link = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))[0].text
+    link = read_qr(qr)
     assert link.startswith(f"{app_url}/{name}?") and "lang=zh" in link
+
+
+def read_qr(qr, containing: str = "", timeout: float = 15.0) -> str:
+    """The link a QR code image holds, read off the screen: retried until the image has loaded,
+    the panel that holds it has finished opening (one shot can catch it mid-animation) and, after
+    a move, the new code holds ``containing``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        qr.evaluate("img => img.decode()")  # resolves once the image is ready to draw
+        decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
+        done = len(decoded) == 1 and containing in decoded[0].text
+        if done or time.monotonic() > deadline:
+            assert done, [d.text for d in decoded]
+            return decoded[0].text
+        qr.page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
 
 
 def font_size(page, selector: str) -> float:
@@ -86,10 +102,7 @@ def test_presenter_mode_type_is_larger_and_its_qr_code_opens_this_state(page, ap
     assert font_size(page, "[data-testid=stMarkdownContainer] p") >= 1.25 * normal
     page.get_by_text("Students: scan this page's QR code").click()
     qr = page.get_by_role("img", name="QR code of the link")
-    png = qr.screenshot()
-    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
-    assert len(decoded) == 1
-    link = decoded[0].text
+    link = read_qr(qr)
     assert link.startswith(app_url + "/dropout?")
     assert "p=0.3" in link and "seed=5" in link and "present" not in link
     screenshot(page, "dropout_presenter")
@@ -98,8 +111,7 @@ def test_presenter_mode_type_is_larger_and_its_qr_code_opens_this_state(page, ap
     thumb = page.locator("[data-testid=stSlider] input[type=range]").first
     thumb.focus()
     rerun_after(page, lambda: thumb.press("ArrowRight"))
-    link = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))[0].text
-    assert "p=0.35" in link
+    assert "p=0.35" in read_qr(qr, containing="p=0.35")
 
 
 def test_a_locked_link_opens_read_only(page, app_url):
