@@ -83,6 +83,7 @@ def compiled(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., Spec]:
     The options must be hashable (tuples, not lists)."""
 
     @lru_cache(maxsize=512)
+    @wraps(build)
     def compile_once(*options) -> Spec:
         spec = build(*options).to_dict()
         spec.pop("$schema", None)  # Streamlit's bundled Vega-Lite reads the spec as it is
@@ -96,12 +97,7 @@ def compiled(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., Spec]:
             spec.pop("config", None)
         return spec
 
-    @wraps(build)
-    def cached(*options) -> Spec:
-        return compile_once(*options)
-
-    cached.cache_info = compile_once.cache_info
-    return cached
+    return compile_once
 
 
 def two_decimals(value: float) -> str:
