@@ -64,44 +64,39 @@ def show_qr(container, link: str, width: int) -> None:
     container.image(qr_svg(link, scale=8), width=width, alt=t("share.qr_alt", link=link))
 
 
-def share_panel(page: str, names: Sequence[str], page_params: Mapping[str, str]) -> None:
-    """A "Share this state" expander under the lesson's controls (teacher options, link, QR); in
-    presenter mode it offers the student view's QR code, large, ready to scan from the back of
-    the room, out of the picture's way until the teacher opens it.
+def share_expander(page: str):
+    """The "Share this state" expander under the lesson's controls, drawn once in the full run;
+    in presenter mode it offers the student view's QR code, large, ready to scan from the back
+    of the room, out of the picture's way until the teacher opens it. Returns the expander while
+    it is open (the lesson's fragment fills it with the current link, ``share_contents``), else
+    None: a closed panel costs a slider move nothing.
 
-    Its content is drawn only while it is open (``on_change="rerun"``: opening it reruns the
-    lesson's fragment), so a closed panel costs a slider move one element. An expander, not a
-    popover: a popover's content sits at the end of the page, so the keyboard reached it only
-    after every other control (31 Tabs on the dropout page, measured)."""
+    Opening it reruns the page (``on_change="rerun"``). An expander, not a popover: a popover's
+    content sits at the end of the page, so the keyboard reached it only after every other
+    control (31 Tabs on the dropout page, measured)."""
+    if presenting():
+        label, key = t("share.present_button"), f"{page}.share.open_present"
+    else:
+        label, key = t("share.button"), f"{page}.share.open"
+    panel = st.expander(label, icon=":material/qr_code_2:", key=key, on_change="rerun")
+    return panel if panel.open else None
+
+
+def share_contents(page: str, names: Sequence[str], page_params: Mapping[str, str]) -> None:
+    """What the open share panel holds: teacher options, the link to this very state, its QR."""
     base = app_base(st.context.url or "http://localhost:8501", page)
     if presenting():
-        panel = st.expander(
-            t("share.present_button"),
-            icon=":material/qr_code_2:",
-            key=f"{page}.share.open_present",
-            on_change="rerun",
-        )
-        if panel.open:
-            link = student_link(base, page, page_params, lang=language())
-            panel.markdown(f"**{t('share.scan')}**")
-            show_qr(panel, link, width=360)
-            panel.code(link, language=None, wrap_lines=True)
-        return
-    panel = st.expander(
-        t("share.button"),
-        icon=":material/qr_code_2:",
-        key=f"{page}.share.open",
-        on_change="rerun",
-    )
-    if not panel.open:
-        return
-    with panel:
-        st.caption(t("share.intro"))
-        lock = st.toggle(t("share.lock"), key=f"{page}.share.lock", help=t("share.lock_help"))
-        hide = st.multiselect(
-            t("share.hide"), list(names), key=f"{page}.share.hide", help=t("share.hide_help")
-        )
-        link = student_link(base, page, page_params, lang=language(), lock=lock, hide=hide)
+        link = student_link(base, page, page_params, lang=language())
+        st.markdown(f"**{t('share.scan')}**")
+        show_qr(st, link, width=360)
         st.code(link, language=None, wrap_lines=True)
-        if st.toggle(t("share.show_qr"), key=f"{page}.share.qr"):
-            show_qr(st, link, width=200)
+        return
+    st.caption(t("share.intro"))
+    lock = st.toggle(t("share.lock"), key=f"{page}.share.lock", help=t("share.lock_help"))
+    hide = st.multiselect(
+        t("share.hide"), list(names), key=f"{page}.share.hide", help=t("share.hide_help")
+    )
+    link = student_link(base, page, page_params, lang=language(), lock=lock, hide=hide)
+    st.code(link, language=None, wrap_lines=True)
+    if st.toggle(t("share.show_qr"), key=f"{page}.share.qr"):
+        show_qr(st, link, width=200)

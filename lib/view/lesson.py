@@ -14,6 +14,7 @@ A lesson's view module (``lib/lessons/<path>/view.py``) provides:
 
 - ``SECTIONS``: its own parts between the formula and the code, as ``Part``s (may be empty);
 - optionally ``FORMULA_CAPTION``: the catalog key of a formula caption that never changes;
+- optionally ``PICTURE_CAPTION``: catalog keys of what is said under the picture, never changing;
 - ``live(page)``: the fragment body; draws the main controls (into the current container, the
   left column), calls ``page.sync(values)``, fills ``page.picture`` and the slots (``with
   page.slot(name):``) and asks ``page.check(...)``;
@@ -35,6 +36,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.lessons.lesson import Lesson
 from lib.view import panels
+from lib.view.classroom import share_contents, share_expander
 from lib.view.url_state import PageState
 
 
@@ -45,17 +47,21 @@ class Part:
     that only some states have (e.g. a scrub chart a teacher's lock leaves out) is laid out
     only where ``when(state)`` holds; its slot is then missing from ``page.slots``.
     ``static``: a part that no main control changes is drawn by ``static(page)`` in the full run
-    (its own widgets then rerun the page) and has no slot for the fragment."""
+    (its own widgets then rerun the page) and has no slot for the fragment.
+    ``folded``: the part is an expander under its title, closed until the student opens it, and
+    its slot exists only while it is open (``page.shows(name)``): a closed part costs a slider
+    move nothing, an open one follows the sliders like the rest."""
 
     name: str
     title: str | None = None
     caption: str | None = None
     when: Callable[[PageState], bool] | None = None
     static: Callable[[Page], None] | None = None
+    folded: bool = False
 
 
 FORMULA = Part("formula", "panel.formula")
-CODE = Part("code", "panel.code", "panel.code_help")
+CODE = Part("code", "panel.code", "panel.code_help", folded=True)
 
 
 @dataclass
@@ -67,15 +73,29 @@ class Page:
     picture: Any  # the main picture, right of the main controls
     slots: dict[str, Any] = field(default_factory=dict)  # a container per Part, by name
     secondary: dict[str, Any] = field(default_factory=dict)  # values of the secondary controls
+    share: Any = None  # the share panel while it is open, else None
 
     def slot(self, name: str):
         return self.slots[name]
 
+    def shows(self, name: str) -> bool:
+        """Is part ``name`` on the page now (laid out for this state, and open if folded)?"""
+        return name in self.slots
+
     def sync(self, values: dict[str, Any]) -> None:
-        """The current values to the URL, and the share panel under the controls. Call it (and
-        ``check``) at the top level of ``live``: they draw in the fragment's own column (a
-        container made outside the fragment costs every move one more element, its wrapper)."""
+        """The current values to the URL, and, while the share panel is open, the link to them
+        in it. Call it (and ``check``) at the top level of ``live``: the check draws in the
+        fragment's own column (a container made outside the fragment costs every move one
+        more element, its wrapper)."""
         self.state.sync(values)
+        if self.share is not None:
+            with self.share:
+                names = [p.name for p in self.state.spec.params]
+                share_contents(self.lesson.path, names, self.state.link_params)
+
+    def metrics(self, *metrics: panels.Metric) -> None:
+        """A row of labelled numbers (one element, ``panels.metric_row``)."""
+        panels.metric_row(metrics)
 
     def formula(self, latex: str, caption: str | None = None) -> None:
         """The formula with the current numbers (its heading is static)."""
@@ -84,8 +104,10 @@ class Page:
             if caption:
                 st.caption(caption)
 
-    def code(self, snippet: str) -> None:
-        self.slots["code"].code(snippet, language="python")
+    def code(self, snippet: Callable[[], str]) -> None:
+        """The "Reproduce this" snippet, built (``snippet()``) only while its part is open."""
+        if self.shows("code"):
+            self.slots["code"].code(snippet(), language="python")
 
     def answered(self, key: str, question: str) -> bool:
         """Has the student revealed check ``key`` for ``question``? Until then a number on the
@@ -114,8 +136,12 @@ def render(lesson: Lesson) -> None:
 
     left, right = st.columns([1, 2.3], gap="medium")
     live_box = left.container()
+    with left:
+        share = share_expander(lesson.path)
     # The key gives the picture a stable class (st-key-lesson-picture) for the browser tests.
-    page = Page(lesson, state, picture=right.container(key="lesson-picture"))
+    page = Page(lesson, state, picture=right.container(key="lesson-picture"), share=share)
+    if hasattr(view, "PICTURE_CAPTION"):  # static: drawn once, under the picture
+        right.caption("  \n".join(t(key) for key in view.PICTURE_CAPTION))
     if hasattr(view, "secondary"):
         with left.expander(t("frame.more_controls"), icon=":material/tune:"):
             page.secondary = view.secondary(page) or {}
@@ -123,6 +149,14 @@ def render(lesson: Lesson) -> None:
     formula = Part(FORMULA.name, FORMULA.title, getattr(view, "FORMULA_CAPTION", None))
     for part in (formula, *view.SECTIONS, CODE):
         if part.when is not None and not part.when(state):
+            continue
+        if part.folded:
+            key = f"{lesson.path}.open.{part.name}"
+            box = st.expander(t(part.title), key=key, on_change="rerun")
+            if box.open:
+                if part.caption:
+                    box.caption(t(part.caption))
+                page.slots[part.name] = box.container()
             continue
         if part.title:
             st.subheader(t(part.title), divider="gray")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import html
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -40,6 +42,33 @@ def notes_box(lesson: str) -> None:
         st.markdown(t(f"{lesson}.notes"))
 
 
+@dataclass(frozen=True)
+class Metric:
+    """One number of a lesson's metric row: a label, its value as shown, an optional hint."""
+
+    label: str
+    value: str
+    help: str | None = None
+
+
+def metric_row(metrics: Sequence[Metric]) -> None:
+    """A row of labelled numbers as one element (a row of ``st.metric`` cost a slider move one
+    element per number plus the row; DESIGN.md: fewer elements per move). It wraps on a phone.
+    A label with a hint is underlined dotted and carries it as its title (the hover text).
+    Every text is escaped: the HTML is ours, the words are not."""
+    cells = "".join(
+        "<div>"
+        + (
+            f'<dt class="hint" title="{html.escape(m.help)}">{html.escape(m.label)}</dt>'
+            if m.help
+            else f"<dt>{html.escape(m.label)}</dt>"
+        )
+        + f"<dd>{html.escape(m.value)}</dd></div>"
+        for m in metrics
+    )
+    st.markdown(f'<dl class="lesson-metrics">{cells}</dl>', unsafe_allow_html=True)
+
+
 ANSWERS = "check.answers"  # session state: check key -> (question, choice) once revealed
 HIDDEN = "?"  # what a number shows while it is the answer to an unanswered check
 
@@ -73,12 +102,13 @@ def check_yourself(
     """7. Predict, then reveal: the answer is computed by PyTorch for the current state.
 
     ``answers`` holds every right option (ties are all right). The verdict stays until the
-    question changes (a move that changes the state asks a new one)."""
-    st.subheader(t("panel.check"), divider="gray")
+    question changes (a move that changes the state asks a new one). Its title is in the
+    radio's label, not a heading of its own: one element less on every move."""
     # One radio per question: a new question starts unanswered.
     choice_key = f"check.{key}.{hashlib.sha1(question.encode()).hexdigest()[:10]}"
     with st.form(key=f"check.{key}", border=True):
-        choice = st.radio(question, options, index=None, format_func=format_func, key=choice_key)
+        label = f"**{t('panel.check')}** · {question}"
+        choice = st.radio(label, options, index=None, format_func=format_func, key=choice_key)
         submitted = st.form_submit_button(
             t("panel.check_submit"), on_click=_record, args=(key, question, choice_key)
         )

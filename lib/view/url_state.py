@@ -20,7 +20,6 @@ import streamlit as st
 from lib.i18n import language, t
 from lib.lessons._rng import SEED_RANGE
 from lib.urlspec import FRAME, Notice, Spec, quote
-from lib.view.classroom import share_panel
 from lib.view.frame import raw_query
 from lib.view.text import md_escape
 
@@ -127,8 +126,8 @@ class PageState:
             st.warning(notice_text(notice), icon=":material/link_off:")
 
     def sync(self, values: Mapping[str, Any]) -> None:
-        """Write the page's current values to the query string (only the ones that changed),
-        then offer the link to this state (the share panel, or the QR code when presenting)."""
+        """Write the page's current values to the query string (only the ones that changed);
+        ``link_params`` is then what a link to this state carries."""
         self.synced = self.spec.encode(values)
         for name, text in self.synced.items():
             if not text:  # an empty list (e.g. no class weights) is the absence of the parameter
@@ -136,8 +135,11 @@ class PageState:
                     del st.query_params[name]
             elif st.query_params.get(name) != text or len(st.query_params.get_all(name)) > 1:
                 st.query_params[name] = text
-        link_params = {name: text for name, text in self.synced.items() if text}
-        share_panel(self.page, [p.name for p in self.spec.params], link_params)
+
+    @property
+    def link_params(self) -> dict[str, str]:
+        """The page's parameters as the last ``sync`` wrote them (empty ones left out)."""
+        return {name: text for name, text in self.synced.items() if text}
 
 
 def quoted(raw: str) -> str:

@@ -7,12 +7,18 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import rerun_after, wait_for_app
 
 
-def metric(page, label: str) -> str:
-    """The value of the st.metric whose label is ``label``."""
-    box = page.locator("[data-testid=stMetric]").filter(
-        has=page.locator("[data-testid=stMetricLabel]", has_text=label)
+def metric_value(page, label):
+    """The value (a locator) of the labelled number whose label is ``label`` (a string: the
+    label contains it; a regex: it matches) in the page's metric rows (panels.metric_row)."""
+    box = page.locator(".lesson-metrics > div").filter(
+        has=page.locator("dt", has_text=label)
     )
-    return box.locator("[data-testid=stMetricValue]").first.inner_text().strip()
+    return box.locator("dd").first
+
+
+def metric(page, label: str) -> str:
+    """The value of the labelled number whose label contains ``label``."""
+    return metric_value(page, label).inner_text().strip()
 
 
 def open_page(page, base: str, path: str) -> None:
@@ -23,6 +29,13 @@ def open_page(page, base: str, path: str) -> None:
     page.locator("h1").first.wait_for()
     page.locator(".st-key-lesson-notes").wait_for()
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+def unfold(page, title: str) -> None:
+    """Open the folded part (an expander closed until a student opens it) whose title contains
+    ``title``, and wait until the run its opening starts has drawn it."""
+    summary = page.locator("[data-testid=stExpander] summary", has_text=title).first
+    rerun_after(page, summary.click)
 
 
 def press_on_slider(page, index: int, key: str, times: int = 1) -> None:

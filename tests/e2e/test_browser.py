@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.lessons import LESSONS
-from tests.e2e.browser import answer_check, metric, open_page, press_on_slider
+from tests.e2e.browser import answer_check, metric, open_page, press_on_slider, unfold
 from tests.e2e.conftest import rerun_after, screenshot, start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -57,6 +57,7 @@ def test_autograd_by_url_and_keyboard(page, app_url):
 
 def test_autograd_backward_again_in_browser(page, app_url):
     open_page(page, app_url, "autograd")
+    unfold(page, ".grad adds up")  # a folded part: closed until the student opens it
     rerun_after(page, page.get_by_role("button", name="backward() again").click)
     page.locator("[data-testid=stTable]").first.wait_for()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import open_page, press_on_slider
+from tests.e2e.browser import metric_value, open_page, press_on_slider
 from tests.e2e.conftest import ROOT, _free_port, screenshot, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
@@ -107,10 +107,7 @@ def cluster(tmp_path, browser):
 
 def y_value(page):
     """The metric "y" on the autograd page, as a locator to wait on."""
-    box = page.locator("[data-testid=stMetric]").filter(
-        has=page.locator("[data-testid=stMetricLabel]", has_text=re.compile(r"^\s*y\s*$"))
-    )
-    return box.locator("[data-testid=stMetricValue]").first
+    return metric_value(page, re.compile(r"^\s*y\s*$"))
 
 
 def test_two_processes_behind_nginx_sticky_and_failover(cluster, page):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import multiprocessing
 import re
@@ -11,17 +12,29 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from lib.lessons import LESSONS
+from lib.lessons import BY_PATH, LESSONS
+from lib.view.lesson import CODE, view_of
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRY = str(ROOT / "streamlit_app.py")
 PAGES = tuple(lesson.path for lesson in LESSONS)
 
 
-def open_page(page: str, **params: object) -> AppTest:
+def folded_parts(page: str) -> list[str]:
+    """The session keys of the page's folded parts (closed until a student opens them)."""
+    view = view_of(BY_PATH[page])
+    parts = [p for p in (*view.SECTIONS, CODE) if p.folded]
+    return [f"{page}.open.{p.name}" for p in parts]
+
+
+def open_page(page: str, unfold: bool = True, **params: object) -> AppTest:
     """The app after opening ``/<page>?<params>``: entry script, navigation, then the page.
-    A list value becomes a repeated key (``fn=a&fn=b``)."""
+    A list value becomes a repeated key (``fn=a&fn=b``). ``unfold``: with every folded part
+    open (as a student who opened them sees it), so tests read what they hold."""
     at = AppTest.from_file(ENTRY, default_timeout=60)
+    if unfold:
+        for key in folded_parts(page):
+            at.session_state[key] = True
     query = {k: v if isinstance(v, list) else str(v) for k, v in params.items()}
     at.query_params.update(query)  # the session starts from the link, as in a browser
     at.run()
@@ -32,8 +45,17 @@ def open_page(page: str, **params: object) -> AppTest:
     return at
 
 
+_METRIC = re.compile(r"<dt[^>]*>(.*?)</dt><dd>(.*?)</dd>")
+
+
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """The page's labelled numbers (its metric rows, lib/view/panels.metric_row), label -> value."""
+    rows = [m.value for m in at.markdown if m.value.startswith('<dl class="lesson-metrics">')]
+    return {
+        html.unescape(label): html.unescape(value)
+        for row in rows
+        for label, value in _METRIC.findall(row)
+    }
 
 
 def snippet(at: AppTest) -> str:

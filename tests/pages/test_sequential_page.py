@@ -319,7 +319,7 @@ def test_check_asks_for_the_first_conv_output_height():
 def test_check_without_a_conv_asks_for_the_parameter_count():
     at = open_page("sequential", size=4, layers="flatten,linear:16:3")
     radio = at.radio[-1]
-    assert radio.label == "How many parameters does this model have?"
+    assert radio.label.endswith(" · How many parameters does this model have?")
     assert str(linear_params(16, 3)) in radio.options
     radio.set_value(str(linear_params(16, 3)))
     button(at, "Reveal").click().run()

@@ -257,7 +257,7 @@ def test_sutskever_line_only_without_dampening_and_nesterov(params, shown):
 )
 def test_chinese_labels_and_formulas_have_no_english_words(page, params, english):
     at = open_page(page, lang="zh", **params)
-    shown = [m.label for m in at.metric] + [m.value for m in at.metric]
+    shown = [*metrics(at).keys(), *metrics(at).values()]
     shown += [x.value for x in at.latex]
     for word in english:
         assert not [s for s in shown if word in s], (page, word)

@@ -177,7 +177,7 @@ def live(page: Page) -> None:
         )
         st.caption(t("activations.inplace_true" if inplace else "activations.inplace_false"))
 
-    page.code(lesson.snippet(names, x, beta, threshold))
+    page.code(lambda: lesson.snippet(names, x, beta, threshold))
 
     steepest = max(abs(p.slope) for p in probes)
     page.check(

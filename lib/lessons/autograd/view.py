@@ -11,8 +11,10 @@ from lib.lessons._format import num
 from lib.lessons.autograd import compute as lesson
 from lib.view import kinds, thumbnails
 from lib.view.lesson import Page, Part
+from lib.view.panels import Metric
 
-SECTIONS = (Part("accumulate", "autograd.accumulate_title"),)
+SECTIONS = (Part("accumulate", "autograd.accumulate_title", folded=True),)
+PICTURE_CAPTION = ("autograd.graph_caption", "autograd.chart_caption")
 
 # Leaf tensors blue, grad_fn operations orange, the output plain (as in the caption).
 GRAPH_FILLS = {"leaf": "#DCEBF7", "op": "#FCEBD0", "out": "#FFFFFF"}
@@ -64,20 +66,19 @@ def live(page: Page) -> None:
     result = lesson.forward_backward(w, x, b)
 
     with page.picture:
-        with st.container(horizontal=True):
-            st.metric("y", num(result.y))
-            st.metric("w.grad", num(result.grad_w), help=t("autograd.help_grad_w"))
-            st.metric("x.grad", num(result.grad_x), help=t("autograd.help_grad_x"))
-            st.metric("b.grad", num(result.grad_b), help=t("autograd.help_grad_b"))
-        left, right = st.columns([3, 2])
+        page.metrics(
+            Metric("y", num(result.y)),
+            Metric("w.grad", num(result.grad_w), help=t("autograd.help_grad_w")),
+            Metric("x.grad", num(result.grad_x), help=t("autograd.help_grad_x")),
+            Metric("b.grad", num(result.grad_b), help=t("autograd.help_grad_b")),
+        )
+        left, right = st.columns([3, 2])  # one above the other on a phone
+        graph = kinds.titled(graph_chart(result), t("autograd.graph_title"))
         with left:
-            st.markdown(f"**{t('autograd.graph_title')}**")
-            kinds.show(graph_chart(result), key="autograd.graph")
-            st.caption(t("autograd.graph_caption"))
+            kinds.show(graph, key="autograd.graph")
+        curve = kinds.titled(curve_chart(result, w, x, b), t("autograd.chart_title"))
         with right:
-            st.markdown(f"**{t('autograd.chart_title')}**")
-            kinds.show(curve_chart(result, w, x, b), key="autograd.chart")
-            st.caption(t("autograd.chart_caption", slope=num(result.grad_x)))
+            kinds.show(curve, key="autograd.chart")
 
     page.formula(
         r"\begin{gathered}"
@@ -87,9 +88,10 @@ def live(page: Page) -> None:
         rf"\frac{{\partial y}}{{\partial b}} = 1 = {num(result.grad_b)}"
         r"\end{gathered}"
     )
-    with page.slot("accumulate"):
-        accumulation(page, w, x, b)
-    page.code(lesson.snippet(w, x, b))
+    if page.shows("accumulate"):
+        with page.slot("accumulate"):
+            accumulation(page, w, x, b)
+    page.code(lambda: lesson.snippet(w, x, b))
 
     twice = lesson.accumulate(w, x, b, ["backward", "backward"])[-1].grad_w
     candidates = {num(v) for v in (result.grad_w, twice, result.grad_x, 1.0, 0.0)}

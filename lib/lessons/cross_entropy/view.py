@@ -11,8 +11,9 @@ import streamlit as st
 from lib.i18n import t, template
 from lib.lessons._format import num
 from lib.lessons.cross_entropy import compute as lesson
-from lib.view import kinds, thumbnails
+from lib.view import kinds, panels, thumbnails
 from lib.view.lesson import Page, Part
+from lib.view.panels import Metric
 from lib.view.url_state import PageState
 
 LO, HI = lesson.LOGIT_RANGE
@@ -206,7 +207,7 @@ def live(page: Page) -> None:
             scrub_chart(setup)
 
     page.formula(*formula(setup, result))
-    page.code(lesson.snippet(setup))
+    page.code(lambda: lesson.snippet(setup))
 
     before, after = lesson.raise_target_effect(setup)
     answer = (
@@ -228,10 +229,13 @@ def picture(setup: lesson.Setup, result: lesson.Result) -> None:
     """The metrics, softmax(z) and the gradient side by side, both as vectors, and what the
     double-softmax mistake did."""
     target, n = setup.target, len(setup.logits)
-    with st.container(horizontal=True):
-        st.metric("loss", num(result.loss))
-        st.metric(f"softmax[{target}]", num(result.probs[target]))
-        st.metric("-log softmax[target]", num(-math.log(result.probs[target])))
+    panels.metric_row(
+        [
+            Metric("loss", num(result.loss)),
+            Metric(f"softmax[{target}]", num(result.probs[target])),
+            Metric("-log softmax[target]", num(-math.log(result.probs[target]))),
+        ]
+    )
     if result.ignored:
         st.info(t("cross_entropy.ignored", reduction=setup.reduction))
     elif lesson.mean_over_zero_weight(setup):

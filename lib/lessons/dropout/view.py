@@ -11,6 +11,7 @@ from lib.lessons._format import num
 from lib.lessons.dropout import compute as lesson
 from lib.view import kinds, panels, thumbnails
 from lib.view.lesson import Page, Part
+from lib.view.panels import Metric
 from lib.view.url_state import PageState
 
 
@@ -172,7 +173,7 @@ def live(page: Page) -> None:
         r"\\ \mathbb{E}[y_i] = (1-p)\cdot\frac{x_i}{1-p} = x_i"
         r"\\" + line + r"\end{gathered}",
     )
-    page.code(lesson.snippet(p, seed, train, inplace))
+    page.code(lambda: lesson.snippet(p, seed, train, inplace))
 
     if asks_factor:
         # The factor as PyTorch applied it: output / input at a kept unit.
@@ -202,20 +203,22 @@ def scale_question(p: float) -> str:
 
 def picture(result: lesson.DropoutDraw, mode: str, train: bool, factor_text: str, inplace: bool):
     """The metrics, then x, the mask and y = dropout(x) side by side."""
-    with st.container(horizontal=True):
-        st.metric(
-            t("dropout.m_kept"),
-            t("dropout.kept_of", kept=result.kept_count, total=result.output.numel()),
-        )
-        st.metric("sum(y)", num(result.output.sum().item()))
-        st.metric("y[0, 0]", num(result.output[0, 0].item()))
-        st.metric(
-            t("dropout.scale"),
-            factor_text if train else "1 (eval)",
-            help=t("panel.check_first")
-            if factor_text == panels.HIDDEN
-            else t("dropout.scale_help"),
-        )
+    hidden = factor_text == panels.HIDDEN
+    panels.metric_row(
+        [
+            Metric(
+                t("dropout.m_kept"),
+                t("dropout.kept_of", kept=result.kept_count, total=result.output.numel()),
+            ),
+            Metric("sum(y)", num(result.output.sum().item())),
+            Metric("y[0, 0]", num(result.output[0, 0].item())),
+            Metric(
+                t("dropout.scale"),
+                factor_text if train else "1 (eval)",
+                help=t("panel.check_first" if hidden else "dropout.scale_help"),
+            ),
+        ]
+    )
 
     top = max(result.input.max().item(), result.output.max().item(), 1e-6)
     heat = dict(domain=(0.0, 1.0), row="row", col="col", value="shade", label="label")

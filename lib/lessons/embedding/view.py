@@ -11,8 +11,9 @@ from lib.i18n import t
 from lib.lessons._format import num as fmt
 from lib.lessons.embedding import compute as lesson
 from lib.urlspec import MAX_RAW_CHARS
-from lib.view import kinds, thumbnails
+from lib.view import kinds, panels, thumbnails
 from lib.view.lesson import Page, Part
+from lib.view.panels import Metric
 from lib.view.text import md_escape
 from lib.view.url_state import PageState, quoted
 
@@ -239,7 +240,7 @@ def live(page: Page) -> None:
         st.markdown(t("embedding.range_intro", num=num))
         st.code(range_error, language="text", wrap_lines=True)
         st.caption(t("embedding.range_explain", last=num - 1))
-    page.code(lesson.snippet(setup, text))
+    page.code(lambda: lesson.snippet(setup, text))
 
     if result.grad is not None:
         answer = fmt(result.grad[star, 0].item())
@@ -343,15 +344,21 @@ def picture(
             key="embedding.output",
         )
     grad_sum = "None" if result.grad is None else fmt(result.grad.sum().item())
-    with bottom[1], st.container(horizontal=True):
-        st.metric(t("labels.parameters"), str(result.parameters), help=t("embedding.params_help"))
-        st.metric("output.shape", str(tuple(result.output.shape)))
-        st.metric("output.sum()", fmt(result.output.sum().item()))
-        st.metric("weight.grad.sum()", grad_sum, help=t("embedding.grad_sum_help"))
-        st.metric(
-            t("embedding.m_renormalised"),
-            str(len(result.renormed_rows)),
-            help=t("embedding.renorm_help"),
+    with bottom[1]:
+        panels.metric_row(
+            [
+                Metric(
+                    t("labels.parameters"), str(result.parameters), help=t("embedding.params_help")
+                ),
+                Metric("output.shape", str(tuple(result.output.shape))),
+                Metric("output.sum()", fmt(result.output.sum().item())),
+                Metric("weight.grad.sum()", grad_sum, help=t("embedding.grad_sum_help")),
+                Metric(
+                    t("embedding.m_renormalised"),
+                    str(len(result.renormed_rows)),
+                    help=t("embedding.renorm_help"),
+                ),
+            ]
         )
     st.caption(t("embedding.picture_caption"))
     st.caption(t("embedding.params_caption", num=num, dim=dim, count=result.parameters))

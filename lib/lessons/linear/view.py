@@ -15,6 +15,7 @@ from lib.lessons._format import num
 from lib.lessons.linear import compute as lesson
 from lib.view import kinds, panels, thumbnails
 from lib.view.lesson import Page, Part
+from lib.view.panels import Metric
 from lib.view.url_state import PageState
 
 LO, HI = lesson.X_RANGE
@@ -206,7 +207,7 @@ def live(page: Page) -> None:
     page.formula(formula_tex(weight, b, x, y))
     with page.slot("notation"):
         notation(result, bias)
-    page.code(lesson.snippet(n_in, n_out, bias, seed, x))
+    page.code(lambda: lesson.snippet(n_in, n_out, bias, seed, x))
 
     page.check(**check)
 
@@ -249,26 +250,26 @@ def picture(page: Page, result: lesson.Forward, x: tuple[float, ...], pending: s
     y = result.y.tolist()
     shape_shown = pending != "linear.check_shape"
     count_shown = pending != "linear.check_count"
-    with st.container(horizontal=True):
-        shape = str(tuple(result.weight.shape))
-        st.metric(
-            "weight.shape",
-            panels.hidden_until(shape_shown, shape),
-            help=t("linear.shape_help" if shape_shown else "panel.check_first"),
-            width="content",
-        )
-        st.metric(
-            t("labels.parameters"),
-            panels.hidden_until(count_shown, str(result.parameters)),
-            help=t("linear.parameters_help" if count_shown else "panel.check_first"),
-            width="content",
-        )
-        with st.container(width="content"):  # wraps under the metrics on a phone
-            count_terms = rf"{n_in}\times{n_out}" + (rf" + {n_out}" if bias else "")
-            count_names = r"\text{in}\times\text{out}" + (r" + \text{out}" if bias else "")
-            total = result.parameters if count_shown else r"\,?"
-            st.latex(rf"{count_names} = {count_terms} = {total}")
-            st.caption(t("linear.count_caption" if bias else "linear.count_caption_no_bias"))
+    shape = str(tuple(result.weight.shape))
+    panels.metric_row(
+        [
+            Metric(
+                "weight.shape",
+                panels.hidden_until(shape_shown, shape),
+                help=t("linear.shape_help" if shape_shown else "panel.check_first"),
+            ),
+            Metric(
+                t("labels.parameters"),
+                panels.hidden_until(count_shown, str(result.parameters)),
+                help=t("linear.parameters_help" if count_shown else "panel.check_first"),
+            ),
+        ]
+    )
+    count_terms = rf"{n_in}\times{n_out}" + (rf" + {n_out}" if bias else "")
+    count_names = r"\text{in}\times\text{out}" + (r" + \text{out}" if bias else "")
+    total = result.parameters if count_shown else r"\,?"
+    st.latex(rf"{count_names} = {count_terms} = {total}")
+    st.caption(t("linear.count_caption" if bias else "linear.count_caption_no_bias"))
 
     reach = lesson.output_reach(result)
     two_by_two = (n_in, n_out) == (2, 2)
@@ -277,9 +278,8 @@ def picture(page: Page, result: lesson.Forward, x: tuple[float, ...], pending: s
         st.markdown(f"**{t('linear.layer_title')}**")
         chart = layer_chart(result, reach, shape_shown)
         kinds.show(chart, key="linear.layer", width="content")
-        with st.container(horizontal=True):  # under the chart: 8 outputs keep it on screen
-            for j in range(n_out):
-                st.metric(f"y[{j}]", num(y[j]))
+        # Under the chart: 8 outputs keep it on screen.
+        panels.metric_row([Metric(f"y[{j}]", num(y[j])) for j in range(n_out)])
         st.caption(t("linear.layer_caption", bound=num(lesson.bound(n_in))))
     if two_by_two:
         with columns[1]:

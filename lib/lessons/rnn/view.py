@@ -13,6 +13,7 @@ from lib.lessons.rnn import compute as lesson
 from lib.urlspec import MAX_RAW_CHARS
 from lib.view import kinds, thumbnails
 from lib.view.lesson import Page, Part
+from lib.view.panels import Metric
 from lib.view.url_state import PageState
 
 
@@ -481,12 +482,14 @@ def live(page: Page) -> None:
     )
     run = lesson.run(setup)
     with page.picture:
-        with st.container(horizontal=True):
-            st.metric(t("labels.parameters"), str(run.param_count), help=t("rnn.parameters_help"))
-            st.metric("output.shape", lesson.shape_text(run.raw_output_shape))
-            st.metric("h_n.shape", lesson.shape_text(tuple(run.h_n.shape)))
-            if setup.cell == "lstm":
-                st.metric("c_n.shape", lesson.shape_text(tuple(run.c_n.shape)))
+        shapes = [
+            Metric(t("labels.parameters"), str(run.param_count), help=t("rnn.parameters_help")),
+            Metric("output.shape", lesson.shape_text(run.raw_output_shape)),
+            Metric("h_n.shape", lesson.shape_text(tuple(run.h_n.shape))),
+        ]
+        if setup.cell == "lstm":
+            shapes.append(Metric("c_n.shape", lesson.shape_text(tuple(run.c_n.shape))))
+        page.metrics(*shapes)
         picture(setup, run, step)
         final_states(setup, run)
 
@@ -499,7 +502,7 @@ def live(page: Page) -> None:
         shapes_section(setup, layouts)
     with page.slot("params"):
         parameters_section(setup, run)
-    page.code(lesson.snippet(setup))
+    page.code(lambda: lesson.snippet(setup))
     check(page, setup, layouts)
 
 

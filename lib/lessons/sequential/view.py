@@ -15,6 +15,7 @@ from lib.lessons.sequential import compute as lesson
 from lib.view import kinds, panels, thumbnails
 from lib.view.frame import presenting
 from lib.view.lesson import Page, Part
+from lib.view.panels import Metric
 from lib.view.url_state import PageState
 
 SECTIONS = (Part("access"),)  # its heading only with a model to name (drawn with it)
@@ -475,7 +476,7 @@ def live(page: Page) -> None:
     page.formula(formula_latex(forward, hidden))
     with page.slot("access"):
         named_access(forward)
-    page.code(lesson.snippet(layers, size, batch, channels, fails=not forward.ok))
+    page.code(lambda: lesson.snippet(layers, size, batch, channels, fails=not forward.ok))
     page.check(**check)
 
 
@@ -491,22 +492,25 @@ def picture(
     """The metrics and the two bar charts (on the first screen), PyTorch's error if the shapes
     stopped fitting, then the table, layer by layer, beside the layer editor."""
     output = forward.output_shape
-    with st.container(horizontal=True):
-        st.metric(
-            t("sequential.m_input"),
-            lesson.shape_text(forward.input_shape),
-            help=t("sequential.input_help"),
-        )
-        st.metric(
-            t("sequential.m_output_shape"),
-            "—" if output is None else lesson.shape_text(output),
-            help=t("sequential.output_help"),
-        )
-        st.metric(
-            t("sequential.m_total_params"),
-            panels.hidden_until(not hidden.total, f"{forward.total_params:,}"),
-            help=t("panel.check_first" if hidden.total else "sequential.params_help"),
-        )
+    panels.metric_row(
+        [
+            Metric(
+                t("sequential.m_input"),
+                lesson.shape_text(forward.input_shape),
+                help=t("sequential.input_help"),
+            ),
+            Metric(
+                t("sequential.m_output_shape"),
+                "—" if output is None else lesson.shape_text(output),
+                help=t("sequential.output_help"),
+            ),
+            Metric(
+                t("sequential.m_total_params"),
+                panels.hidden_until(not hidden.total, f"{forward.total_params:,}"),
+                help=t("panel.check_first" if hidden.total else "sequential.params_help"),
+            ),
+        ]
+    )
     left, right = st.columns(2, vertical_alignment="bottom")  # a title on two lines
     with left:
         st.markdown(f"**{t('sequential.params_chart_title')}**")

@@ -14,6 +14,7 @@ from lib.lessons._format import num
 from lib.lessons.sgd import compute as lesson
 from lib.view import kinds, thumbnails
 from lib.view.lesson import Page, Part
+from lib.view.panels import Metric
 from lib.view.url_state import PageState
 
 SECTIONS = (Part("table", "sgd.table_title"),)
@@ -348,11 +349,12 @@ def live(page: Page) -> None:
 
     with page.picture:
         here = run.point(shown)
-        with st.container(horizontal=True):
-            st.metric("x", num(here[0]))
-            st.metric("y", num(here[1]))
-            st.metric("loss", num(run.loss_at(shown)))
-            st.metric(t("sgd.taken"), str(shown), help=t("sgd.taken_help", steps=steps))
+        page.metrics(
+            Metric("x", num(here[0])),
+            Metric("y", num(here[1])),
+            Metric("loss", num(run.loss_at(shown))),
+            Metric(t("sgd.taken"), str(shown), help=t("sgd.taken_help", steps=steps)),
+        )
 
         picture(run, shown)
         # Under the charts, so that they stay in place when a run starts to diverge.
@@ -393,7 +395,7 @@ def live(page: Page) -> None:
             step_table(run, shown)
         else:
             st.caption(t("sgd.table_refused" if run.error else "sgd.table_empty"))
-    page.code(lesson.snippet(settings, show))
+    page.code(lambda: lesson.snippet(settings, show))
 
     if run.error is None:
         check = lesson.first_buffer(settings)

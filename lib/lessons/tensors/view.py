@@ -9,8 +9,9 @@ import torch
 
 from lib.i18n import t
 from lib.lessons.tensors import compute as lesson
-from lib.view import kinds, thumbnails
+from lib.view import kinds, panels, thumbnails
 from lib.view.lesson import Page, Part
+from lib.view.panels import Metric
 from lib.view.text import md_escape
 from lib.view.url_state import PageState, quoted
 
@@ -427,15 +428,16 @@ def picture(ins) -> None:
             icon=":material/edit:",
         )
 
-    # Two rows of three: a 4-D stride such as (36, 12, 4, 1) needs the width.
-    for row in (METRICS[:3], METRICS[3:]):
-        with st.container(horizontal=True):
-            for label in row:
-                st.metric(
-                    t(PLAIN_LABELS[label]) if label in PLAIN_LABELS else label,
-                    values[label],
-                    help=helps[label],
-                )
+    panels.metric_row(
+        [
+            Metric(
+                t(PLAIN_LABELS[label]) if label in PLAIN_LABELS else label,
+                values[label],
+                help=helps[label],
+            )
+            for label in METRICS
+        ]
+    )
 
     rows = [facts_row("x", ins.x, ins.x.storage_ptr)]
     if ins.transpose:
@@ -602,7 +604,7 @@ def live(page: Page) -> None:
     with page.picture:
         picture(ins)
     page.formula(formula(ins))
-    page.code(lesson.snippet(shape, target, pair, at, value))
+    page.code(lambda: lesson.snippet(shape, target, pair, at, value))
 
     options = {str(s) for s in (ins.contiguous_stride, ins.t.stride, ins.t.shape)}
     options.add(str(tuple(reversed(ins.t.stride))))

@@ -14,10 +14,12 @@ from lib.view.kinds.base import (
     long_table,
     palette,
     show,
+    titled,
     two_decimals,
 )
 from lib.view.kinds.before_after import before_after_bars
 from lib.view.kinds.cells import cells
+from lib.view.kinds.compose import side_by_side
 from lib.view.kinds.graph import graph
 from lib.view.kinds.heatmap import heatmap
 from lib.view.kinds.lines import SCRUB, lines, scrub_lines
@@ -53,6 +55,8 @@ __all__ = [
     "palette",
     "scrub_lines",
     "show",
+    "side_by_side",
+    "titled",
     "surface",
     "table_heatmap",
     "time_heatmap",

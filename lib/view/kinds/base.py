@@ -166,6 +166,12 @@ def unnamed_marks_hidden(spec: Spec) -> Spec:
     chart with ``config.aria: false`` (which Vega-Lite applies to the items, not the mark) would
     be read as unnamed images (axe: svg-img-alt). The chart's ``description`` still names it.
     """
+    for concat in ("hconcat", "vconcat"):
+        if concat in spec:  # each part, with the whole chart's data and config
+            shared = {k: spec[k] for k in ("datasets", "config") if k in spec}
+            parts = [unnamed_marks_hidden({**part, **shared}) for part in spec[concat]]
+            parts = [{k: v for k, v in p.items() if k not in shared} for p in parts]
+            return {**spec, concat: parts}
     layers = spec.get("layer")
     if not layers:
         return spec
@@ -188,8 +194,15 @@ def unnamed_marks_hidden(spec: Spec) -> Spec:
     }
 
 
-def show(spec: Spec, key: str, width: str = "stretch") -> None:
-    """Draw a spec; ``width="content"`` keeps the spec's own width (true-shape matrices)."""
+def titled(spec: Spec, title: str) -> Spec:
+    """``spec`` with ``title`` above it, inside the chart (a heading of its own would be one
+    more element on every move)."""
+    return {**spec, "title": {"text": title, "anchor": "start", "fontWeight": "bold"}}
+
+
+def show(spec: Spec, key: str, width: str | int = "stretch") -> None:
+    """Draw a spec; ``width="content"`` keeps the spec's own width (true-shape matrices), a
+    number of pixels fixes it (charts side by side in a row that wraps on a phone)."""
     spec = unnamed_marks_hidden(spec)
     if presenting():
         spec = _enlarged(spec)
