@@ -10,9 +10,7 @@ from tests.e2e.conftest import rerun_after, wait_for_app
 def metric_value(page, label):
     """The value (a locator) of the labelled number whose label is ``label`` (a string: the
     label contains it; a regex: it matches) in the page's metric rows (panels.metric_row)."""
-    box = page.locator(".lesson-metrics > div").filter(
-        has=page.locator("dt", has_text=label)
-    )
+    box = page.locator(".lesson-metrics > div").filter(has=page.locator("dt", has_text=label))
     return box.locator("dd").first
 
 
