@@ -1,5 +1,7 @@
 # Two commands: `make run` starts the app, `make test` runs the whole suite (browser tests included).
-PYTHON ?= python3
+# Python 3.11 (what the app is built and tested with): python3.11 where there is one, else python3,
+# whose version is checked before the virtual environment is made.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
@@ -11,6 +13,9 @@ PIP_INSTALL := $(BIN)/pip install --quiet --retries 0
 .PHONY: run test test-fast soak lint clean bench
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' || { \
+	  echo "This app needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)."; \
+	  echo "Install python3.11, or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -23,7 +28,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address 0.0.0.0
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

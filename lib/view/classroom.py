@@ -4,19 +4,98 @@ The link is built from what the page just wrote to the URL (so it is always the 
 plus the language and the teacher's options: ``lock=1`` (controls read-only) and
 ``hide=name,name`` (those controls not shown). Presenter mode is left out: students' phones
 should get the normal layout.
+
+Run on a laptop, the page is often opened as ``http://localhost:8501``: a link no phone can open.
+Then the link uses the laptop's own network address (read from its interfaces, nothing is
+contacted) and says so, or the address the teacher set once in ``SLIDERS_PUBLIC_URL``.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
+import psutil
 import segno
 import streamlit as st
 
 from lib.i18n import language, t
 from lib.view.frame import presenting
+
+PUBLIC_URL = "SLIDERS_PUBLIC_URL"  # e.g. https://sliders.school.example: the app's address
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where students' phones should go, and what the teacher must know about it."""
+
+    base: str  # the app's address for students
+    note: str | None = None  # catalog key (share.*) of a warning for the teacher
+    qr: bool = True  # is a QR code of it worth drawing?
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(
+        ".localhost"
+    ):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def network_addresses() -> list[str]:
+    """This machine's IPv4 addresses on interfaces that are up, private ones first (a classroom
+    network), loopback and link-local ones left out. Read from the interfaces: nothing is sent."""
+    stats = psutil.net_if_stats()
+    found = []
+    for name, addresses in psutil.net_if_addrs().items():
+        if name in stats and not stats[name].isup:
+            continue
+        for address in addresses:
+            if address.family.name != "AF_INET":
+                continue
+            ip = ipaddress.ip_address(address.address)
+            if not (ip.is_loopback or ip.is_link_local or ip.is_unspecified):
+                found.append(ip)
+    return [str(ip) for ip in sorted(set(found), key=lambda ip: (not ip.is_private, ip))]
+
+
+def public_url() -> str | None:
+    """``SLIDERS_PUBLIC_URL`` when it is an http(s) address, else None."""
+    value = os.environ.get(PUBLIC_URL, "").strip()
+    parts = urlsplit(value)
+    return value.rstrip("/") if parts.scheme in ("http", "https") and parts.hostname else None
+
+
+def reach(
+    opened: str, public: str | None, addresses: Sequence[str], listen: str | None = None
+) -> Reach:
+    """Where to send students, given the address the page was ``opened`` with (its base), the
+    configured ``public`` one, this machine's network ``addresses`` and the address the
+    server listens on (Streamlit's ``server.address``; unset or 0.0.0.0: every interface)."""
+    if public:
+        return Reach(public)
+    parts = urlsplit(opened)
+    if not is_loopback(parts.hostname or ""):
+        return Reach(opened)
+    if listen and is_loopback(listen):
+        return Reach(opened, "share.loopback_bound", qr=False)
+    if not addresses:
+        return Reach(opened, "share.loopback_only", qr=False)
+    netloc = addresses[0] + (f":{parts.port}" if parts.port else "")
+    return Reach(parts._replace(netloc=netloc).geturl(), "share.loopback_network")
+
+
+def students_reach(page: str) -> Reach:
+    opened = app_base(st.context.url or "http://localhost:8501", page)
+    listen = st.get_option("server.address") or None
+    return reach(opened, public_url(), network_addresses() if not public_url() else [], listen)
 
 
 def app_base(url: str, page: str) -> str:
@@ -83,12 +162,20 @@ def share_expander(page: str):
 
 
 def share_contents(page: str, names: Sequence[str], page_params: Mapping[str, str]) -> None:
-    """What the open share panel holds: teacher options, the link to this very state, its QR."""
-    base = app_base(st.context.url or "http://localhost:8501", page)
+    """What the open share panel holds: teacher options, the link to this very state, its QR.
+    A link that phones may not open says so (``reach``)."""
+    where = students_reach(page)
+    if where.note:
+        st.warning(
+            t(where.note, host=urlsplit(where.base).hostname, variable=PUBLIC_URL),
+            icon=":material/wifi_off:" if not where.qr else ":material/lan:",
+        )
+    base = where.base
     if presenting():
         link = student_link(base, page, page_params, lang=language())
-        st.markdown(f"**{t('share.scan')}**")
-        show_qr(st, link, width=360)
+        if where.qr:
+            st.markdown(f"**{t('share.scan')}**")
+            show_qr(st, link, width=360)
         st.code(link, language=None, wrap_lines=True)
         return
     st.caption(t("share.intro"))
@@ -98,5 +185,5 @@ def share_contents(page: str, names: Sequence[str], page_params: Mapping[str, st
     )
     link = student_link(base, page, page_params, lang=language(), lock=lock, hide=hide)
     st.code(link, language=None, wrap_lines=True)
-    if st.toggle(t("share.show_qr"), key=f"{page}.share.qr"):
+    if where.qr and st.toggle(t("share.show_qr"), key=f"{page}.share.qr"):
         show_qr(st, link, width=200)

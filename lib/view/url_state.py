@@ -121,9 +121,19 @@ class PageState:
         st.session_state[key] = (st.session_state[key] + 1) % (SEED_RANGE[1] + 1)
 
     def show_notices(self) -> None:
-        """A small warning for each URL value that was replaced; never an error box."""
+        """A small warning for each URL value that was replaced (never an error box), and a
+        note when a teacher's link locked or hid controls, so that it reads as intended."""
         for notice in self.notices:
             st.warning(notice_text(notice), icon=":material/link_off:")
+        if self.locked or self.hidden:
+            parts = [t("frame.locked")] if self.locked else []
+            if self.hidden:
+                names = ", ".join(f"`{name}`" for name in sorted(self.hidden))
+                parts.append(t("frame.hidden", names=names))
+            st.info(
+                " ".join(parts),
+                icon=":material/lock:" if self.locked else ":material/visibility_off:",
+            )
 
     def sync(self, values: Mapping[str, Any]) -> None:
         """Write the page's current values to the query string (only the ones that changed);

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from lib.view.classroom import PUBLIC_URL
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
 CHROMIUM_FLAGS = [
@@ -45,8 +47,12 @@ def _free_port() -> int:
 
 
 def start_server() -> tuple[subprocess.Popen, str]:
-    """`streamlit run` on a free port; returns the process and its base URL once healthy."""
+    """`streamlit run` on a free port; returns the process and its base URL once healthy. The
+    share panel's links use that URL (SLIDERS_PUBLIC_URL, as a teacher would set it): opened as
+    127.0.0.1 they would use this machine's network address, which varies between machines
+    (tests/pages/test_classroom_pages.py tests that)."""
     port = _free_port()
+    url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
@@ -54,10 +60,10 @@ def start_server() -> tuple[subprocess.Popen, str]:
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         ],
         cwd=ROOT,
+        env={**os.environ, PUBLIC_URL: url},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while True:
         try:

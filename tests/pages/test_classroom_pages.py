@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from lib.view import classroom
+from lib.view.classroom import PUBLIC_URL
 from tests.pages.apptest import PAGES, metrics, open_answered, open_page
 
 
@@ -103,3 +105,43 @@ def test_every_lesson_opens_locked(page):
     assert controls and all(w.disabled for w in controls), [
         w.key for w in controls if not w.disabled
     ]
+
+
+def open_share_panel(monkeypatch, addresses: list[str], present: bool = False):
+    """The autograd page opened as localhost (AppTest has no URL: the frame assumes
+    http://localhost:8501) on a machine with these network addresses, share panel open."""
+    monkeypatch.delenv(PUBLIC_URL, raising=False)
+    monkeypatch.setattr(classroom, "network_addresses", lambda: addresses)
+    at = open_page("autograd", w=1.5, **({"present": 1} if present else {}))
+    at.session_state["autograd.share.open_present" if present else "autograd.share.open"] = True
+    at.run()
+    for toggle in at.toggle:  # the QR code, where the panel offers one
+        if toggle.label == "Show the QR code":
+            toggle.set_value(True).run()
+    return at
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_opened_as_localhost_the_link_uses_the_network_address_and_says_so(monkeypatch, present):
+    at = open_share_panel(monkeypatch, ["192.168.1.20"], present)
+    links = [c.value for c in at.code if "autograd?" in c.value]
+    assert len(links) == 1 and links[0].startswith("http://192.168.1.20:8501/autograd?w=1.5")
+    assert "192.168.1.20" in at.warning[0].value and "0.0.0.0" in at.warning[0].value
+    assert len(at.get("image")) == 1  # the QR code of that link
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_opened_as_localhost_without_a_network_there_is_no_qr_code(monkeypatch, present):
+    at = open_share_panel(monkeypatch, [], present)
+    assert "cannot open" in at.warning[0].value
+    assert not at.get("image")
+    assert [c.value for c in at.code if "localhost:8501/autograd?" in c.value]
+
+
+def test_a_teacher_link_says_that_controls_are_locked_or_hidden():
+    at = open_page("autograd", lock=1, hide="b")
+    note = at.info[0].value
+    assert "locks the controls" in note and "hides some controls (`b`)" in note
+    assert not open_page("autograd").info  # a plain link says nothing of the kind
+    zh = open_page("autograd", lock=1, lang="zh")
+    assert "锁定" in zh.info[0].value
