@@ -332,3 +332,25 @@ def test_cells_colour_by_storage_index_and_outline_only_the_written_ones():
     assert one["layer"][0]["encoding"]["color"]["scale"]["domain"] == [0, 1]
     wide = charts.cells(memory_cells(0), labels, **{**common, "width_units": 48})
     assert (spec["layer"][2]["mark"]["fontSize"], wide["layer"][2]["mark"]["fontSize"]) == (11, 9)
+
+
+def test_dot_graph_escapes_labels_and_keeps_every_node_and_edge():
+    from lib.view.kinds import dot
+
+    text = dot(
+        [("a", "leaf", ("a<b>", "data 1", "grad 2")), ("y", "out", ("y & z", "3", "out"))],
+        [("a", "y")],
+        {"leaf": "#DCEBF7", "out": "#FFFFFF"},
+    )
+    assert "<b>a&lt;b&gt;</b><br/>data 1<br/>grad 2" in text  # text, never markup
+    assert "<b>y &amp; z</b>" in text
+    assert '"a" -> "y";' in text and 'fillcolor="#DCEBF7"' in text
+    assert "fontsize=16" in dot([], [], {}, presenting=True)  # larger on a projector
+
+
+def test_titled_breaks_a_long_title_into_lines_instead_of_cutting_it():
+    from lib.view.kinds import titled
+
+    assert titled({}, "short")["title"]["text"] == "short"
+    lines = titled({}, "y as a function of x, and the tangent at x")["title"]["text"]
+    assert " ".join(lines) == "y as a function of x, and the tangent at x" and len(lines) == 2

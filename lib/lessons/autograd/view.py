@@ -10,6 +10,7 @@ from lib.i18n import t
 from lib.lessons._format import num
 from lib.lessons.autograd import compute as lesson
 from lib.view import kinds, thumbnails
+from lib.view.frame import presenting
 from lib.view.lesson import Page, Part
 from lib.view.panels import Metric
 
@@ -20,21 +21,16 @@ PICTURE_CAPTION = ("autograd.graph_caption", "autograd.chart_caption")
 GRAPH_FILLS = {"leaf": "#DCEBF7", "op": "#FCEBD0", "out": "#FFFFFF"}
 
 
-def graph_chart(result: lesson.Backward) -> kinds.Spec:
-    """The graph backward() walked: each node with its value (data) and dy/d(node) (grad)."""
-    nodes = pd.DataFrame(
-        [
-            {
-                "id": n.id,
-                "kind": n.kind,
-                "text": f"{n.label}\ndata {num(n.value)}\ngrad {num(n.grad)}",
-            }
-            for n in result.nodes
-        ]
-        + [{"id": "y", "kind": "out", "text": f"y\n{num(result.y)}\n{t('autograd.graph_output')}"}]
-    )
+def graph_dot(result: lesson.Backward) -> str:
+    """The graph backward() walked, in DOT: each node with its value (data) and dy/d(node)
+    (grad), and y, the output."""
+    nodes = [
+        (n.id, n.kind, (n.label, f"data {num(n.value)}", f"grad {num(n.grad)}"))
+        for n in result.nodes
+    ]
+    nodes.append(("y", "out", ("y", num(result.y), t("autograd.graph_output"))))
     edges = [(e.src, e.dst) for e in result.edges] + [(result.nodes[-1].id, "y")]
-    return kinds.graph(nodes, edges, description=t("autograd.graph_alt"), fills=GRAPH_FILLS)
+    return kinds.dot(nodes, edges, GRAPH_FILLS, presenting=presenting())
 
 
 def curve_chart(result: lesson.Backward, w: float, x: float, b: float) -> kinds.Spec:
@@ -73,9 +69,9 @@ def live(page: Page) -> None:
             Metric("b.grad", num(result.grad_b), help=t("autograd.help_grad_b")),
         )
         left, right = st.columns([3, 2])  # one above the other on a phone
-        graph = kinds.titled(graph_chart(result), t("autograd.graph_title"))
         with left:
-            kinds.show(graph, key="autograd.graph")
+            st.markdown(f"**{t('autograd.graph_title')}**")
+            st.graphviz_chart(graph_dot(result), alt=t("autograd.graph_alt"))
         curve = kinds.titled(curve_chart(result, w, x, b), t("autograd.chart_title"))
         with right:
             kinds.show(curve, key="autograd.chart")

@@ -20,7 +20,7 @@ from lib.view.kinds.base import (
 from lib.view.kinds.before_after import before_after_bars
 from lib.view.kinds.cells import cells
 from lib.view.kinds.compose import side_by_side
-from lib.view.kinds.graph import graph
+from lib.view.kinds.graph import dot, graph
 from lib.view.kinds.heatmap import heatmap
 from lib.view.kinds.lines import SCRUB, lines, scrub_lines
 from lib.view.kinds.loss import loss_curve
@@ -46,6 +46,7 @@ __all__ = [
     "cells",
     "compact",
     "long_table",
+    "dot",
     "graph",
     "grid_transform",
     "heatmap",

@@ -194,10 +194,18 @@ def unnamed_marks_hidden(spec: Spec) -> Spec:
     }
 
 
-def titled(spec: Spec, title: str) -> Spec:
+def titled(spec: Spec, title: str, line: float = 14) -> Spec:
     """``spec`` with ``title`` above it, inside the chart (a heading of its own would be one
-    more element on every move)."""
-    return {**spec, "title": {"text": title, "anchor": "start", "fontWeight": "bold"}}
+    more element on every move), broken into lines of at most ``line`` ems: Vega cuts a title
+    wider than its chart short with an ellipsis (seen in a narrow column)."""
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and em_width(f"{lines[-1]} {word}") <= line:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    text = lines[0] if len(lines) == 1 else lines
+    return {**spec, "title": {"text": text, "anchor": "start", "fontWeight": "bold"}}
 
 
 def show(spec: Spec, key: str, width: str | int = "stretch") -> None:
