@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.browser import expect_code, metric, open_page, press_on_slider
+from tests.e2e.browser import expect_code, metric, open_page, press_on_slider, unfold
 from tests.e2e.conftest import rerun_after, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -42,6 +42,7 @@ def test_embedding_max_norm_and_sparse_error(page, app_url):
     page.locator("[data-testid=stVegaLiteChart]").first.wait_for()
     assert metric(page, "weight.grad.sum()") == "None"
     expect_code(page, "scale_grad_by_freq not supported with sparse gradients")
+    unfold(page, "Indices must be integers")  # a folded part
     expect_code(page, "Long, Int")  # the float-index error, as text
     assert page.locator("[data-testid=stException]").count() == 0
     screenshot(page, "embedding_max_norm_sparse_error")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.lessons.linear import compute as linear
-from tests.e2e.browser import answer_check, expect_code, metric, open_page, press_on_slider
+from tests.e2e.browser import answer_check, expect_code, metric, open_page, press_on_slider, unfold
 from tests.e2e.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -61,7 +61,8 @@ def test_linear_more_outputs_by_keyboard(page, app_url):
     assert metric(page, "parameters") == str(3 * 4 + 4)
     for j, expected in enumerate(hand_y(3, 4, True, 8, (0.5, -1.0, 2.0))):
         assert close(metric(page, f"y[{j}]"), expected)
-    # The real error of x @ weight (no transpose) is on the page, as text.
+    # The real error of x @ weight (no transpose) is on the page, as text, in a folded part.
+    unfold(page, "The same layer, four ways")
     expect_code(page, "mat1 and mat2 shapes cannot be multiplied (1x3 and 4x3)")
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import metric, open_page, press_on_slider
+from tests.e2e.browser import metric, open_page, press_on_slider, unfold
 from tests.e2e.conftest import rerun_after, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -49,6 +49,7 @@ def test_rnn_batch_first_toggle(page, app_url):
     assert metric(page, "output.shape") == "(3, 7, 2)"
     assert metric(page, "h_n.shape") == "(1, 3, 2)"  # never batch first
     assert re.search(r"[?&]batch_first=1(&|$)", page.url), page.url
+    unfold(page, "Shapes, and batch_first")  # the h0 slip is in this folded part
     expect(page.locator("[data-testid=stCode]", has_text="RuntimeError")).to_have_count(1)
 
 

@@ -18,11 +18,13 @@ from lib.view.text import md_escape
 from lib.view.url_state import PageState, quoted
 
 SECTIONS = (
-    Part("rows", "embedding.table_title"),
+    Part("rows", "embedding.table_title", folded=True),
     Part("renorm"),  # only with a max_norm: its heading is drawn with it
-    Part("dtype", "embedding.dtype_title"),
+    Part("dtype", "embedding.dtype_title", folded=True),
 )
 FORMULA_CAPTION = "embedding.formula_caption"
+# Static, drawn once under the picture: the words of the vocabulary are the table's row names.
+PICTURE_CAPTION = ("embedding.picture_caption", "embedding.params_caption", "embedding.vocab")
 
 
 def prepare(state: PageState) -> None:
@@ -154,8 +156,6 @@ def indices(state: PageState, num: int) -> tuple[list[int], str]:
         help=t("embedding.text_help"),
         max_chars=MAX_RAW_CHARS,  # what the URL parser reads back: the link keeps all of it
     )
-    vocab = ", ".join(f"{r} `{lesson.VOCAB[r]}`" for r in range(num))
-    st.caption(t("embedding.vocab", num=num, vocab=vocab))
     if text:
         pairs = ", ".join(
             f"{md_escape(w)} → {i}" for w, i in zip(lesson.words_of(text), ids, strict=False)
@@ -226,20 +226,15 @@ def live(page: Page) -> None:
     looked_up = list(dict.fromkeys(ids))
     star = max(looked_up, key=lambda r: count[r])
     page.formula(formula_tex(setup, result, count, star))
-    with page.slot("rows"):
-        rows_table(setup, result, count, looked_up)
+    if page.shows("rows"):
+        with page.slot("rows"):
+            rows_table(setup, result, count, looked_up)
     if setup.max_norm is not None:
         with page.slot("renorm"):
             renorm(setup, result, names, weight_style)
-    with page.slot("dtype"):
-        float_error, range_error = lesson.index_errors(setup)
-        ids_text = ", ".join(f"{i}." for i in ids)
-        st.markdown(t("embedding.float_intro", ids=ids_text))
-        st.code(float_error, language="text", wrap_lines=True)
-        st.caption(t("embedding.float_explain"))
-        st.markdown(t("embedding.range_intro", num=num))
-        st.code(range_error, language="text", wrap_lines=True)
-        st.caption(t("embedding.range_explain", last=num - 1))
+    if page.shows("dtype"):
+        with page.slot("dtype"):
+            index_errors(setup, ids, num)
     page.code(lambda: lesson.snippet(setup, text))
 
     if result.grad is not None:
@@ -270,6 +265,18 @@ def live(page: Page) -> None:
         )
 
 
+def index_errors(setup: lesson.Setup, ids: list[int], num: int) -> None:
+    """What PyTorch says to float indices and to an index one past the last row."""
+    float_error, range_error = lesson.index_errors(setup)
+    ids_text = ", ".join(f"{i}." for i in ids)
+    st.markdown(t("embedding.float_intro", ids=ids_text))
+    st.code(float_error, language="text", wrap_lines=True)
+    st.caption(t("embedding.float_explain"))
+    st.markdown(t("embedding.range_intro", num=num))
+    st.code(range_error, language="text", wrap_lines=True)
+    st.caption(t("embedding.range_explain", last=num - 1))
+
+
 def picture(
     setup: lesson.Setup,
     result: lesson.Result,
@@ -277,14 +284,15 @@ def picture(
     names: list[str],
     weight_style: dict,
 ) -> None:
-    """Two by two: the table with the picked rows outlined and its gradient side by side (the
-    same rows, so the outlines line up), then the output and the metrics. Three heatmaps in a
-    row would leave each 170 pixels at 1280 x 800: titles cut, and 8 columns unreadable."""
+    """Two columns: the table with the picked rows outlined and its gradient side by side (the
+    same rows, so the outlines line up), the output under the table and the metrics under the
+    gradient (one row of columns, not two: fewer elements a move). Three heatmaps in a row
+    would leave each 170 pixels at 1280 x 800: titles cut, and 8 columns unreadable."""
     num, dim, ids = setup.num, setup.dim, setup.ids
     picked = [c > 0 for c in count]
     out_names = [f"out[{k}] ← {i}" for k, i in enumerate(ids)]
-    top = st.columns(2)
-    with top[0]:
+    left, right = st.columns(2)
+    with left:
         kinds.show(
             kinds.table_heatmap(
                 cells(result.weight_before, names, picked),
@@ -301,7 +309,7 @@ def picture(
             ),
             key="embedding.weight",
         )
-    with top[1]:
+    with right:
         if result.grad is None:
             st.markdown(f"**{t('embedding.grad_failed_title')}**")
             st.code(f"RuntimeError: {result.grad_error}", language="text", wrap_lines=True)
@@ -325,8 +333,7 @@ def picture(
                 ),
                 key="embedding.grad",
             )
-    bottom = st.columns(2)
-    with bottom[0]:
+    with left:
         kinds.show(
             kinds.table_heatmap(
                 cells(result.output, out_names, [False] * len(ids)),
@@ -344,7 +351,7 @@ def picture(
             key="embedding.output",
         )
     grad_sum = "None" if result.grad is None else fmt(result.grad.sum().item())
-    with bottom[1]:
+    with right:
         panels.metric_row(
             [
                 Metric(
@@ -360,8 +367,6 @@ def picture(
                 ),
             ]
         )
-    st.caption(t("embedding.picture_caption"))
-    st.caption(t("embedding.params_caption", num=num, dim=dim, count=result.parameters))
 
 
 def rows_table(

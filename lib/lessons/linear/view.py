@@ -21,8 +21,8 @@ from lib.view.url_state import PageState
 LO, HI = lesson.X_RANGE
 SIZES = (lesson.MIN_FEATURES, lesson.MAX_FEATURES)
 
-SECTIONS = (Part("notation", "linear.notation_title", "linear.notation_intro"),)
-FORMULA_CAPTION = "linear.formula_caption"
+SECTIONS = (Part("notation", "linear.notation_title", "linear.notation_intro", folded=True),)
+FORMULA_CAPTION = "linear.formula_caption"  # also says how the parameter count is made
 
 
 def prepare(state: PageState) -> None:
@@ -129,8 +129,16 @@ ONE_LINE_ENTRIES = 8
 TERMS_PER_LINE = 3  # terms of the worked y_0 on one line
 
 
-def formula_tex(weight, b, x: tuple[float, ...], y: list[float]) -> str:
-    """y = x Aᵀ + b with the current numbers, and y_0 worked out term by term."""
+def count_tex(n_in: int, n_out: int, bias: bool, total: int | str) -> str:
+    """The parameter count: in×out numbers in A (plus out in b), ``total`` as shown."""
+    count_terms = rf"{n_in}\times{n_out}" + (rf" + {n_out}" if bias else "")
+    count_names = r"\text{in}\times\text{out}" + (r" + \text{out}" if bias else "")
+    return rf"\text{{{t('labels.parameters')}}} = {count_names} = {count_terms} = {total}"
+
+
+def formula_tex(weight, b, x: tuple[float, ...], y: list[float], count: str | None = None) -> str:
+    """y = x Aᵀ + b with the current numbers, the parameter count (``count``: its line), and
+    y_0 worked out term by term."""
     n_out, n_in = weight.shape
     symbols = r"y = x A^\top + b" if b is not None else r"y = x A^\top"
     head = symbols + rf"\qquad A = \texttt{{layer.weight}}:\ ({n_out}\times{n_in})"
@@ -161,7 +169,8 @@ def formula_tex(weight, b, x: tuple[float, ...], y: list[float]) -> str:
         + r" \\ &\quad + ".join(chunks)
         + rf" \\ &= {num(y[0])}\end{{aligned}}"
     )
-    lines = r" \\[6pt] ".join([head, *equation, worked])  # a little air between the lines
+    counted = [count] if count else []
+    lines = r" \\[6pt] ".join([head, *counted, *equation, worked])  # a little air between the lines
     return r"\begin{gathered}" + lines + r"\end{gathered}"
 
 
@@ -204,9 +213,13 @@ def live(page: Page) -> None:
     with page.picture:
         picture(page, result, x, pending)
 
-    page.formula(formula_tex(weight, b, x, y))
-    with page.slot("notation"):
-        notation(result, bias)
+    # The parameter count is a line of the formula, hidden while the check asks for it.
+    count_shown = pending != "linear.check_count"
+    total = result.parameters if count_shown else r"\,?"
+    page.formula(formula_tex(weight, b, x, y, count_tex(n_in, n_out, bias, total)))
+    if page.shows("notation"):
+        with page.slot("notation"):
+            notation(result, bias)
     page.code(lambda: lesson.snippet(n_in, n_out, bias, seed, x))
 
     page.check(**check)
@@ -244,9 +257,9 @@ def question(result: lesson.Forward) -> dict:
 
 def picture(page: Page, result: lesson.Forward, x: tuple[float, ...], pending: str | None):
     """The metrics (the one the pending check asks for hidden), the layer's numbers in their
-    true shape and, for 2 → 2, the moved grid."""
+    true shape and, for 2 → 2, the moved grid beside them; one caption under both (titles in
+    the charts: fewer elements a move)."""
     n_out, n_in = result.weight.shape
-    bias = result.bias is not None
     y = result.y.tolist()
     shape_shown = pending != "linear.check_shape"
     count_shown = pending != "linear.check_count"
@@ -265,32 +278,29 @@ def picture(page: Page, result: lesson.Forward, x: tuple[float, ...], pending: s
             ),
         ]
     )
-    count_terms = rf"{n_in}\times{n_out}" + (rf" + {n_out}" if bias else "")
-    count_names = r"\text{in}\times\text{out}" + (r" + \text{out}" if bias else "")
-    total = result.parameters if count_shown else r"\,?"
-    st.latex(rf"{count_names} = {count_terms} = {total}")
-    st.caption(t("linear.count_caption" if bias else "linear.count_caption_no_bias"))
 
     reach = lesson.output_reach(result)
     two_by_two = (n_in, n_out) == (2, 2)
     columns = st.columns([1, 1]) if two_by_two else [contextlib.nullcontext()]
     with columns[0]:
-        st.markdown(f"**{t('linear.layer_title')}**")
-        chart = layer_chart(result, reach, shape_shown)
+        chart = kinds.titled(layer_chart(result, reach, shape_shown), t("linear.layer_title"))
         kinds.show(chart, key="linear.layer", width="content")
         # Under the chart: 8 outputs keep it on screen.
         panels.metric_row([Metric(f"y[{j}]", num(y[j])) for j in range(n_out)])
-        st.caption(t("linear.layer_caption", bound=num(lesson.bound(n_in))))
+    about_layer = t("linear.layer_caption", bound=num(lesson.bound(n_in)))
     if two_by_two:
         with columns[1]:
-            grid(result, x)
+            about_grid = grid(result, x)
+        st.caption(f"{about_layer}\n\n{about_grid}")
     else:
+        st.caption(about_layer)
         st.info(t("linear.grid_hint"), icon=":material/grid_4x4:")
         st.button(t("linear.grid_button"), on_click=show_two_by_two, args=(page.state,))
 
 
-def grid(result: lesson.Forward, x: tuple[float, ...]) -> None:
-    """How the 2 → 2 layer moves a grid over the unit square, with x, y and b marked."""
+def grid(result: lesson.Forward, x: tuple[float, ...]) -> str:
+    """How the 2 → 2 layer moves a grid over the unit square, with x, y and b marked; returns
+    its caption (drawn under the layer's numbers and the grid together)."""
     b, y = result.bias, result.y.tolist()
     moved = lesson.move_grid(result)
     origin = b.tolist() if b is not None else [0.0, 0.0]
@@ -312,18 +322,16 @@ def grid(result: lesson.Forward, x: tuple[float, ...]) -> None:
     after = moved[moved.stage == "after"]
     corner = after[(after.line == "x1=0") & (after.order == after.order.max())].iloc[0]
     side = after[(after.line == "x0=0") & (after.order == after.order.max())].iloc[0]
-    st.markdown(f"**{t('linear.grid_title')}**")
     description = t("linear.grid_alt")
-    kinds.show(grid_chart(moved, points, half, description), key="linear.grid", width="content")
-    st.caption(
-        t(
-            "linear.grid_caption",
-            points=len(after),
-            c0=num(corner.p0),
-            c1=num(corner.p1),
-            d0=num(side.p0),
-            d1=num(side.p1),
-        )
+    chart = kinds.titled(grid_chart(moved, points, half, description), t("linear.grid_title"))
+    kinds.show(chart, key="linear.grid", width="content")
+    return t(
+        "linear.grid_caption",
+        points=len(after),
+        c0=num(corner.p0),
+        c1=num(corner.p1),
+        d0=num(side.p0),
+        d1=num(side.p1),
     )
 
 

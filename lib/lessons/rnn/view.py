@@ -23,12 +23,16 @@ def lstm_shown(state: PageState) -> bool:
     return st.session_state.get(state.key("cell"), state.url_values["cell"]) == "lstm"
 
 
-# Static text lives in the parts' headings and captions: drawn once, not on every move.
+# Static text lives in the parts' headings and captions: drawn once, not on every move. The
+# tables are folded: a closed part costs a move nothing.
 SECTIONS = (
+    Part("units", "rnn.units_title", folded=True),
     Part("gates", "rnn.gates_title", "rnn.gates_caption", when=lstm_shown),
-    Part("shapes", "rnn.shapes_title", "rnn.shapes_intro"),
-    Part("params", "rnn.params_title"),
+    Part("final", "rnn.final_title", folded=True),
+    Part("shapes", "rnn.shapes_title", "rnn.shapes_intro", folded=True),
+    Part("params", "rnn.params_title", folded=True),
 )
+FORMULA_CAPTION = "rnn.formula_caption"
 
 SIGNED = (-1.0, 1.0)  # tanh's range: h, g, and the sine input
 UNIT = (0.0, 1.0)  # sigmoid's range: i, f, o, and one-hot inputs
@@ -162,11 +166,12 @@ def caption(*paragraphs: str) -> None:
 
 
 def gates(setup: lesson.Setup, run: lesson.Run, step: int) -> None:
-    """The LSTM's four gates over time, two by two (nn.RNN has none)."""
+    """The LSTM's four gates over time, two by two (nn.RNN has none): i over g on the left, f
+    over o on the right, so the grid reads i, f / g, o (one row of columns: fewer elements a
+    move than two)."""
     hidden_map = dict(rows_title=t("rnn.unit_axis"), focus=step)
-    for pair in (("i", "f"), ("g", "o")):
-        cols = st.columns(2)
-        for col, gate in zip(cols, pair, strict=True):
+    for col, pair in zip(st.columns(2), (("i", "g"), ("f", "o")), strict=True):
+        for gate in pair:
             with col:
                 sigmoid = gate in lesson.SIGMOID_GATES
                 show_heatmap(
@@ -182,7 +187,7 @@ def gates(setup: lesson.Setup, run: lesson.Run, step: int) -> None:
 
 def final_states(setup: lesson.Setup, run: lesson.Run) -> None:
     """h_n (and c_n) for every sequence, and h_n against the last row of output."""
-    lines = [f"**{t('rnn.final_title')}**"]
+    lines = []
     for b in range(setup.batch):
         lines.append(f"`h_n[0, {b}] = {lesson.vector(run.h_n[0, b])}`")
         if setup.cell == "lstm":
@@ -253,7 +258,6 @@ def step_formula(page: Page, setup: lesson.Setup, run: lesson.Run, step: int, un
     """The step equations, then unit j's numbers at step t (sequence 0), then every unit."""
     h = setup.hidden
     s, j = step, unit
-    prev = "h_(-1) = 0" if s == 0 else f"h_(t-1) = output[{s - 1}]"
 
     def terms(row: int) -> str:
         """The four terms of the pre-activation of stacked row ``row``, each labelled."""
@@ -313,17 +317,11 @@ def step_formula(page: Page, setup: lesson.Setup, run: lesson.Run, step: int, un
         rows.append(rf"&= {num(run.output[s, 0, j].item())}")
         worked = r"\begin{aligned}" + r"\\".join(rows) + r"\end{aligned}"
         latex = rf"\begin{{gathered}}{general}\\[8pt]{worked}\end{{gathered}}"
-    caption = t(
-        "rnn.formula_caption_lstm" if setup.cell == "lstm" else "rnn.formula_caption",
-        t=s,
-        j=j,
-        prev=prev,
-        hidden=h,
-    )
-    page.formula(latex, caption=caption)
-    with page.slot("formula"):
-        st.markdown(t("rnn.step_table", t=s))
-        st.table(step_table(setup, run, s))
+    page.formula(latex)
+    if page.shows("units"):
+        with page.slot("units"):
+            st.markdown(t("rnn.step_table", t=s))
+            st.table(step_table(setup, run, s))
 
 
 def step_table(setup: lesson.Setup, run: lesson.Run, s: int) -> pd.DataFrame:
@@ -491,17 +489,21 @@ def live(page: Page) -> None:
             shapes.append(Metric("c_n.shape", lesson.shape_text(tuple(run.c_n.shape))))
         page.metrics(*shapes)
         picture(setup, run, step)
-        final_states(setup, run)
 
     step_formula(page, setup, run, step, unit)
     if "gates" in page.slots:  # laid out for the LSTM only
         with page.slot("gates"):
             gates(setup, run, step)
+    if page.shows("final"):
+        with page.slot("final"):
+            final_states(setup, run)
     layouts = lesson.layouts(setup)
-    with page.slot("shapes"):
-        shapes_section(setup, layouts)
-    with page.slot("params"):
-        parameters_section(setup, run)
+    if page.shows("shapes"):
+        with page.slot("shapes"):
+            shapes_section(setup, layouts)
+    if page.shows("params"):
+        with page.slot("params"):
+            parameters_section(setup, run)
     page.code(lambda: lesson.snippet(setup))
     check(page, setup, layouts)
 
