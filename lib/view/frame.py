@@ -42,6 +42,10 @@ READABLE_CSS = """
 [data-testid="stCode"] .token.comment { color: #5F6577; }
 .katex-display .vlist-t2 { margin-right: 0; }
 [data-testid="stTable"] th [data-testid="stMarkdownContainer"] { overflow: visible; }
+@media (max-width: 640px) {  /* a phone: formulas a little smaller, so each line fits */
+  .katex-display > .katex { font-size: 1em; }
+  .lesson-metrics dd { font-size: 1.75rem; }
+}
 .lesson-metrics { display: flex; flex-wrap: wrap; gap: 0.25rem 2rem; margin: 0 0 0.5rem; }
 .lesson-metrics dt { font-size: 0.875rem; font-weight: 400; margin: 0; }
 .lesson-metrics dt.hint { text-decoration: underline dotted; cursor: help; }

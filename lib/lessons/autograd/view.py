@@ -79,8 +79,9 @@ def live(page: Page) -> None:
     page.formula(
         r"\begin{gathered}"
         rf"y = w\cdot x + b = {num(w)}\cdot {num(x)} + {num(b)} = {num(result.y)} \\"
-        rf"\frac{{\partial y}}{{\partial w}} = x = {num(result.grad_w)},\quad"
-        rf"\frac{{\partial y}}{{\partial x}} = w = {num(result.grad_x)},\quad"
+        # One derivative per line: three on one line ran off a phone's screen.
+        rf"\frac{{\partial y}}{{\partial w}} = x = {num(result.grad_w)} \\"
+        rf"\frac{{\partial y}}{{\partial x}} = w = {num(result.grad_x)} \\"
         rf"\frac{{\partial y}}{{\partial b}} = 1 = {num(result.grad_b)}"
         r"\end{gathered}"
     )
