@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import metric, open_page, press_on_slider
+from tests.e2e.browser import metric, open_page, press_on_slider, unfold
 from tests.e2e.conftest import rerun_after, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -22,6 +22,7 @@ def out_size(n: int, k: int) -> int:
 
 def test_sequential_by_url_and_keyboard(page, app_url):
     open_page(page, app_url, f"sequential?size=28&batch=2&layers={NOTES}")
+    unfold(page, "Layer by layer")  # the table is a folded part
     page.locator("[data-testid=stTable]").first.wait_for()
     page.locator("[data-testid=stVegaLiteChart]").first.wait_for()
     assert metric(page, "input") == "(2, 1, 28, 28)"
@@ -54,6 +55,8 @@ def test_sequential_error_and_fix_in_browser(page, app_url):
 
 def test_sequential_remove_a_layer(page, app_url):
     open_page(page, app_url, f"sequential?layers={NOTES}")
+    # The layer editor is under "More settings" (the lede names it too).
+    page.locator("[data-testid=stExpander] summary", has_text="More settings").click()
     group = page.locator("[data-testid=stButtonGroup]").filter(
         has=page.get_by_text("Move or remove relu1")
     )

@@ -29,8 +29,8 @@ def heavy_ball(steps, a=10.0, lr=0.15, momentum=0.5, x=-1.8, y=1.6):
 
 
 def step_button(page):
-    """The Step button (its text also holds the icon's name, "play_arrow")."""
-    return page.locator("[data-testid=stButton] button", has_text=re.compile(r"Step$"))
+    """The Step button of Start / Step / All (its text also holds the icon's name)."""
+    return page.locator("[data-testid=stButtonGroup] button", has_text=re.compile(r"Step$"))
 
 
 def shown_point(page) -> tuple[float, float]:

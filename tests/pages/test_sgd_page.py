@@ -47,8 +47,21 @@ def assert_at(at, a, point, steps_taken):
     assert taken == steps_taken
 
 
+MOVE_LABELS = {"Start": "reset", "Step": "step", "All": "all"}
+
+
+class Move:
+    """A click on Start, Step or All (one segmented control: a click acts, then it clears)."""
+
+    def __init__(self, at, choice: str):
+        self.at, self.choice = at, choice
+
+    def click(self):
+        return self.at.button_group(key="sgd.move").set_value(self.choice)
+
+
 def buttons(at) -> dict:
-    return {b.label: b for b in at.button}
+    return {label: Move(at, choice) for label, choice in MOVE_LABELS.items()}
 
 
 def test_default_state_is_heavy_ball_on_the_bowl():
@@ -191,7 +204,7 @@ def test_lock_makes_the_controls_read_only():
     at = open_page("sgd", lock=1, show=3)
     assert at.slider and all(s.disabled for s in [*at.slider, *at.select_slider])
     assert at.select_slider[0].label == "lr"
-    assert all(b.disabled for b in at.button if b.label in ("Start", "Step", "All"))
+    assert at.button_group(key="sgd.move").disabled
     assert_at(at, 10.0, heavy_ball(10.0, -1.8, 1.6, 0.15, 0.5, 3)[3], 3)
 
 
@@ -252,5 +265,5 @@ def test_hide_leaves_out_the_stepping_controls_but_keeps_the_state():
     at = open_page("sgd", hide="show,lr", show=3, lr=0.1)
     assert [s.label for s in at.select_slider] == []  # lr
     assert "steps shown" not in [s.label for s in at.slider]
-    assert not [b for b in at.button if b.label in ("Start", "Step", "All")]
+    assert not [b for b in at.button_group if b.key == "sgd.move"]
     assert_at(at, 10.0, heavy_ball(10.0, -1.8, 1.6, 0.1, 0.5, 3)[3], 3)

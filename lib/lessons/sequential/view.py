@@ -18,8 +18,16 @@ from lib.view.lesson import Page, Part
 from lib.view.panels import Metric
 from lib.view.url_state import PageState
 
-SECTIONS = (Part("access"),)  # its heading only with a model to name (drawn with it)
+SECTIONS = (
+    Part("table", "sequential.table_title", folded=True),
+    Part("access", "sequential.access_title", folded=True),
+)
 FORMULA_CAPTION = "sequential.formula_caption"
+
+
+# The bar charts' width in pixels: two side by side in the picture's column at 1280 px (and in
+# presenter mode at 1920 px), one under the other on a phone.
+CHART_WIDTH, CHART_WIDTH_PRESENTING = 262, 440
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,10 @@ class Hidden:
 # --- the layer editor ---------------------------------------------------------------------------
 # The model being edited: a list of [uid, Layer] under sequential.layers. Each layer's widgets
 # are keyed by its uid, so removing or moving one layer leaves the others' inputs where they are.
+# The editor is the model's structure, rarely moved: it is drawn in the full run, under "More
+# settings" (``secondary``), with the channels slider whose value its first Conv2d's
+# in_channels shows; a change there reruns the page, and the live part reads the layers from
+# ``page.secondary``.
 
 
 def layers_key(state: PageState) -> str:
@@ -58,10 +70,27 @@ def position(state: PageState, uid: int) -> int:
     return [entry[0] for entry in st.session_state[state.key("layers")]].index(uid)
 
 
-def add_layer(state: PageState, kind: str, in_features: int) -> None:
+def new_in_features(state: PageState, layers: list[lesson.Layer]) -> int:
+    """A new Linear's in_features: every number of one sample after the layers (what fits after
+    a Flatten), from a forward with the sliders as they are at the click."""
+    size, batch, channels = (
+        st.session_state.get(state.key(name), state.url_values[name])
+        for name in ("size", "batch", "channels")
+    )
+    forward = lesson.run(layers, size, batch, channels)
+    out = forward.output_shape or forward.input_shape
+    return min(int(math.prod(out[1:])), int(lesson.KINDS["linear"].args[0].hi))
+
+
+def add_layer(state: PageState) -> None:
     entries = st.session_state[state.key("layers")]
+    kind = st.session_state[state.key("add_kind")]
     if len(entries) < lesson.MAX_LAYERS:
-        layer = lesson.Layer.of(kind, in_features) if kind == "linear" else lesson.Layer.of(kind)
+        if kind == "linear":
+            layers = [layer for _, layer in entries]
+            layer = lesson.Layer.of(kind, new_in_features(state, layers))
+        else:
+            layer = lesson.Layer.of(kind)
         entries.append(new_layer(state, layer))
 
 
@@ -108,6 +137,16 @@ def insert_flatten(state: PageState, uid: int) -> None:
         entries.insert(position(state, uid), new_layer(state, lesson.Layer.of("flatten")))
 
 
+# A fix button under PyTorch's error (in the live part) changed the layers: the editor, drawn in
+# the full run, must show them, so the live part asks for a full run (unless one is under way).
+EDITED = "sequential.edited"
+
+
+def fix(change, *args) -> None:
+    change(*args)
+    st.session_state[EDITED] = True
+
+
 def edit_layers(state: PageState, channels: int) -> list[lesson.Layer]:
     """Each layer: its name and constructor with ↑ ✕ beside them, then its arguments, two to a
     line in the controls' column; returns the layers as the inputs now say."""
@@ -116,8 +155,9 @@ def edit_layers(state: PageState, channels: int) -> list[lesson.Layer]:
     if show:
         st.markdown(f"**{t('sequential.layers_title')}**")  # a heading: too big for the column
         st.caption(t("sequential.layers_caption"))
-    # Two arguments a line in the controls' column (their own minimum width would give one).
-    width = 150 if presenting() else 108
+    # Two arguments a line in the "More settings" box of the controls' column (their own
+    # minimum width would give one; this narrow, a number box has no step buttons).
+    width = 150 if presenting() else 84
     layers: list[lesson.Layer] = []
     for entry in entries:
         uid, layer = entry
@@ -150,7 +190,7 @@ def edit_layers(state: PageState, channels: int) -> list[lesson.Layer]:
             )
         if not specs:
             continue
-        with st.container(horizontal=True):
+        with st.container(horizontal=True, gap="small"):
             for j, arg in enumerate(specs):
                 state.control(
                     st.number_input,
@@ -166,16 +206,12 @@ def edit_layers(state: PageState, channels: int) -> list[lesson.Layer]:
     return layers
 
 
-def add_controls(state: PageState, forward: lesson.Forward) -> None:
+def add_controls(state: PageState, n: int) -> None:
     """The menu under the layers: add one at the end, or start again from the notes' model."""
     if "layers" in state.hidden:
         return
-    n = len(forward.rows)
-    # A new Linear gets the in_features that fits after a Flatten: every number of one sample.
-    out = forward.output_shape or forward.input_shape
-    in_features = min(int(math.prod(out[1:])), int(lesson.KINDS["linear"].args[0].hi))
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        kind = st.selectbox(
+        st.selectbox(
             t("sequential.add_kind"),
             list(lesson.KINDS),
             format_func=lambda k: f"nn.{lesson.KINDS[k].torch_name}",
@@ -185,7 +221,7 @@ def add_controls(state: PageState, forward: lesson.Forward) -> None:
         st.button(
             t("sequential.add"),
             on_click=add_layer,
-            args=(state, kind, in_features),
+            args=(state,),
             icon=":material/add:",
             disabled=state.locked or n >= lesson.MAX_LAYERS,
         )
@@ -340,16 +376,16 @@ def failure_panel(state: PageState, forward: lesson.Forward, uids: list[int]) ->
         if what == "in_features":
             st.button(
                 t("sequential.fix_in_features", name=row.name, value=value),
-                on_click=set_in_features,
-                args=(state, uid, value),
+                on_click=fix,
+                args=(set_in_features, state, uid, value),
                 icon=":material/build:",
                 disabled=state.locked,
             )
         else:
             st.button(
                 t("sequential.fix_flatten", name=row.name),
-                on_click=insert_flatten,
-                args=(state, uid),
+                on_click=fix,
+                args=(insert_flatten, state, uid),
                 icon=":material/build:",
                 disabled=state.locked or len(forward.rows) >= lesson.MAX_LAYERS,
             )
@@ -387,8 +423,8 @@ def formula_latex(forward: lesson.Forward, hidden: Hidden = Hidden()) -> str:
 def named_access(forward: lesson.Forward) -> None:
     access = lesson.named_access(forward)
     if access is None:
+        st.caption(t("sequential.access_none"))
         return
-    st.subheader(t("sequential.access_title"), divider="gray")
     st.markdown(t("sequential.access_intro"))
     left, right = st.columns(2)
     name, i = access.name, access.index
@@ -455,16 +491,26 @@ def question(forward: lesson.Forward) -> tuple[dict, Hidden]:
     return spec, Hidden(total=True)
 
 
-def live(page: Page) -> None:
+def secondary(page: Page) -> dict:
+    """The model's structure: the input's channels and the layers, edited in place."""
     state = page.state
-    size = state.slider("size", t("sequential.size"), help=t("sequential.size_help"))
-    batch = state.slider("batch", t("sequential.batch"), help=t("sequential.batch_help"))
+    st.session_state.pop(EDITED, None)  # this full run draws the edited layers
     channels = state.slider(
         "channels", t("sequential.channels"), help=t("sequential.channels_help")
     )
     layers = edit_layers(state, channels)
+    add_controls(state, len(layers))
+    return {"channels": channels, "layers": layers}
+
+
+def live(page: Page) -> None:
+    if st.session_state.pop(EDITED, False):
+        st.rerun(scope="app")  # a fix changed the layers: the editor shows them too
+    state = page.state
+    size = state.slider("size", t("sequential.size"), help=t("sequential.size_help"))
+    batch = state.slider("batch", t("sequential.batch"), help=t("sequential.batch_help"))
+    channels, layers = page.secondary["channels"], page.secondary["layers"]
     forward = lesson.run(layers, size, batch, channels)
-    add_controls(state, forward)  # under the layers: a new Linear's in_features is the forward's
     page.sync({"size": size, "batch": batch, "channels": channels, "layers": tuple(layers)})
     uids = [uid for uid, _ in st.session_state[state.key("layers")]]
 
@@ -472,25 +518,21 @@ def live(page: Page) -> None:
     if page.answered(check["key"], check["question"]):
         hidden = Hidden()  # answered: everything shows
     with page.picture:
-        picture(state, forward, uids, size, batch, channels, hidden)
+        picture(state, forward, uids, hidden)
     page.formula(formula_latex(forward, hidden))
-    with page.slot("access"):
-        named_access(forward)
+    if page.shows("table"):
+        with page.slot("table"):
+            st.table(layer_table(forward, size, batch, channels, hidden))
+    if page.shows("access"):
+        with page.slot("access"):
+            named_access(forward)
     page.code(lambda: lesson.snippet(layers, size, batch, channels, fails=not forward.ok))
     page.check(**check)
 
 
-def picture(
-    state: PageState,
-    forward: lesson.Forward,
-    uids: list[int],
-    size: int,
-    batch: int,
-    channels: int,
-    hidden: Hidden,
-) -> None:
-    """The metrics and the two bar charts (on the first screen), PyTorch's error if the shapes
-    stopped fitting, then the table, layer by layer, beside the layer editor."""
+def picture(state: PageState, forward: lesson.Forward, uids: list[int], hidden: Hidden) -> None:
+    """The metrics and the two bar charts, one under the other (the first on the first
+    screen), then PyTorch's error if the shapes stopped fitting."""
     output = forward.output_shape
     panels.metric_row(
         [
@@ -511,17 +553,16 @@ def picture(
             ),
         ]
     )
-    left, right = st.columns(2, vertical_alignment="bottom")  # a title on two lines
-    with left:
-        st.markdown(f"**{t('sequential.params_chart_title')}**")
-        kinds.show(params_chart(forward), key="sequential.params")
-    with right:
-        st.markdown(f"**{t('sequential.sizes_chart_title')}**")
-        kinds.show(sizes_chart(forward), key="sequential.sizes")
+    # Side by side in a row that wraps on a phone (one element less than two columns), each
+    # chart titled inside itself, at a width two of which fit the picture's column.
+    width = CHART_WIDTH_PRESENTING if presenting() else CHART_WIDTH
+    params = kinds.titled(params_chart(forward), t("sequential.params_chart_title"))
+    sizes = kinds.titled(sizes_chart(forward), t("sequential.sizes_chart_title"))
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        kinds.show(params, key="sequential.params", width=width)
+        kinds.show(sizes, key="sequential.sizes", width=width)
     if not forward.ok:
         failure_panel(state, forward, uids)
-    st.subheader(t("sequential.table_title"), divider="gray")
-    st.table(layer_table(forward, size, batch, channels, hidden))
 
 
 def thumbnail() -> kinds.Spec:

@@ -17,10 +17,13 @@ from lib.view.lesson import Page, Part
 from lib.view.panels import Metric
 from lib.view.url_state import PageState
 
-SECTIONS = (Part("table", "sgd.table_title"),)
+SECTIONS = (Part("table", "sgd.table_title", folded=True),)
+FORMULA_CAPTION = "sgd.formula_caption"
+PICTURE_CAPTION = ("sgd.picture_caption",)
 
 LO, HI = lesson.DOMAIN
 SHOW, STEPS, STEPS_BEFORE = "sgd.show", "sgd.steps", "sgd.steps_before"
+MOVE = "sgd.move"  # the Start / Step / All control: a click acts, then the control clears itself
 # Where Step stops: the steps a diverged run took (it has no next step), else MAX_STEPS.
 STEP_LIMIT = "sgd.step_limit"
 WINDOW = 10  # rows of the step table: the current step and the ones just before it
@@ -59,6 +62,22 @@ def show_next() -> None:
 
 def show_all() -> None:
     st.session_state[SHOW] = st.session_state[STEPS]
+
+
+MOVES = {"reset": show_none, "step": show_next, "all": show_all}
+MOVE_ICONS = {
+    "reset": ":material/first_page:",
+    "step": ":material/play_arrow:",
+    "all": ":material/last_page:",
+}
+
+
+def move_clicked() -> None:
+    """A click on Start, Step or All: do it, then clear the control (the next click on the same
+    one acts again)."""
+    choice, st.session_state[MOVE] = st.session_state[MOVE], None
+    if choice is not None:
+        MOVES[choice]()
 
 
 def vec(pair) -> str:
@@ -116,7 +135,6 @@ def picture(run: lesson.Run, shown: int) -> None:
 
     left, right = st.columns([1.15, 1])
     with left:
-        st.markdown(f"**{t('sgd.surface_title')}**")
         # The optimizer's path over the surface: the minima as white crosses, the start as a
         # white circle, the steps shown and the current point in orange, the rest dashed grey.
         spec = kinds.surface(
@@ -128,9 +146,8 @@ def picture(run: lesson.Run, shown: int) -> None:
             description=t("sgd.surface_alt", surface=t(f"sgd.surface_{s.surface}")),
         )
         # Fixed size (not stretched to the column): the square domain stays square.
-        kinds.show(spec, key="sgd.surface", width="content")
+        kinds.show(kinds.titled(spec, t("sgd.surface_title")), key="sgd.surface", width="content")
     with right:
-        st.markdown(f"**{t('sgd.loss_title')}**")
         # The loss after each step on a log axis, the divergence bound as a dashed rule.
         spec = kinds.loss_curve(
             losses,
@@ -143,14 +160,7 @@ def picture(run: lesson.Run, shown: int) -> None:
             description=t("sgd.loss_alt"),
             y="plotted",
         )
-        kinds.show(spec, key="sgd.loss")
-    # What the colours mean, then what to try on this surface: one caption (one element less
-    # to send on every move).
-    st.caption(
-        t("sgd.picture_caption", bound=f"{lesson.LOSS_BOUND:g}")
-        + "\n\n"
-        + t(f"sgd.hint_{s.surface}")
-    )
+        kinds.show(kinds.titled(spec, t("sgd.loss_title")), key="sgd.loss")
 
 
 def step_table(run: lesson.Run, shown: int) -> None:
@@ -190,8 +200,10 @@ def formula(page: Page, run: lesson.Run, shown: int) -> None:
     )
     k = min(shown, run.taken)
     if k == 0:
-        caption = "sgd.formula_caption" if run.error else "sgd.formula_caption_none"
-        page.formula(r"\begin{gathered}" + general + r"\end{gathered}", caption=t(caption))
+        # Before the first step there are no numbers to put in: the rule alone (the caption
+        # under it, static, says what the symbols are).
+        waiting = "" if run.error else rf"\\[8pt] \text{{{t('sgd.no_step_label')}}}"
+        page.formula(r"\begin{gathered}" + general + waiting + r"\end{gathered}")
         return
     step = run.steps[k - 1]
     parts = lesson.step_parts(run, k)
@@ -234,8 +246,7 @@ def formula(page: Page, run: lesson.Run, shown: int) -> None:
         + general
         + rf"\\[8pt] \text{{{t('sgd.step_label', k=k)}}}\\"
         + numbers
-        + r"\end{gathered}",
-        caption=t("sgd.formula_caption"),
+        + r"\end{gathered}"
     )
 
 
@@ -324,23 +335,17 @@ def live(page: Page) -> None:
     st.session_state[STEP_LIMIT] = run.taken if run.diverged else lesson.MAX_STEPS
 
     if "show" not in state.hidden:
-        st.caption(t("sgd.buttons"))
-        buttons = st.container(horizontal=True, gap="small")
-        # A button with nothing to do stays clickable and does nothing; they are disabled
-        # only for a locked link and for settings PyTorch refused.
-        locked = state.locked or run.error is not None
-        buttons.button(
-            t("sgd.reset"), on_click=show_none, icon=":material/first_page:", disabled=locked
-        )
-        buttons.button(
-            t("sgd.step"),
-            on_click=show_next,
-            icon=":material/play_arrow:",
-            disabled=locked,
-            type="primary",
-        )
-        buttons.button(
-            t("sgd.all"), on_click=show_all, icon=":material/last_page:", disabled=locked
+        # Start / Step / All as one control (one element a move rather than a row of three
+        # buttons): a click acts, then the control clears itself (move_clicked). It stays
+        # clickable where there is nothing to do, and is disabled only for a locked link and
+        # for settings PyTorch refused.
+        st.segmented_control(
+            t("sgd.buttons"),
+            list(MOVES),
+            format_func=lambda m: f"{MOVE_ICONS[m]} {t(f'sgd.{m}')}",
+            key=MOVE,
+            on_change=move_clicked,
+            disabled=state.locked or run.error is not None,
         )
 
     # The share panel, under the stepping buttons.
@@ -372,29 +377,34 @@ def live(page: Page) -> None:
                 icon=":material/trending_up:",
             )
 
+        # What the learning rate does near the minimum, then what to try on this surface, in
+        # one element (the try-this hint small, as a caption).
         limit = lesson.stability(settings)
+        hint = f":small[:gray[{t(f'sgd.hint_{surface}')}]]"
         if limit.lr_limit is not None and run.error is None:
             rule = "nesterov" if nesterov else ("momentum" if momentum else "plain")
             minimum = lesson.SURFACE_INFO[surface].minima[0]
-            st.markdown(
-                t(
-                    "sgd.stability",
-                    point=vec(minimum),
-                    low=num(limit.eigenvalues[0]),
-                    high=num(limit.eigenvalues[1]),
-                    rule=t(f"sgd.rule_{rule}"),
-                    limit=num(limit.lr_limit),
-                    lr=f"{lr:g}",
-                    verdict=t("sgd.below" if lr < limit.lr_limit else "sgd.above"),
-                )
+            stability = t(
+                "sgd.stability",
+                point=vec(minimum),
+                low=num(limit.eigenvalues[0]),
+                high=num(limit.eigenvalues[1]),
+                rule=t(f"sgd.rule_{rule}"),
+                limit=num(limit.lr_limit),
+                lr=f"{lr:g}",
+                verdict=t("sgd.below" if lr < limit.lr_limit else "sgd.above"),
             )
+            st.markdown(f"{stability}\n\n{hint}")
+        else:
+            st.markdown(hint)
 
     formula(page, run, shown)
-    with page.slot("table"):
-        if run.error is None and shown:
-            step_table(run, shown)
-        else:
-            st.caption(t("sgd.table_refused" if run.error else "sgd.table_empty"))
+    if page.shows("table"):
+        with page.slot("table"):
+            if run.error is None and shown:
+                step_table(run, shown)
+            else:
+                st.caption(t("sgd.table_refused" if run.error else "sgd.table_empty"))
     page.code(lambda: lesson.snippet(settings, show))
 
     if run.error is None:

@@ -3,6 +3,8 @@ the tensors reading it, a write through the result), then creating tensors and t
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import pandas as pd
 import streamlit as st
 import torch
@@ -18,6 +20,7 @@ from lib.view.url_state import PageState, quoted
 # The creation parts come under the inspector; no inspector control changes them, so they are
 # drawn once, in the full run (the dtype box then reruns the page).
 SECTIONS = (
+    Part("facts", "tensors.facts_title", folded=True),  # every tensor's numbers, as a table
     Part(
         "create",
         "tensors.create_title",
@@ -32,6 +35,8 @@ SECTIONS = (
     ),
 )
 FORMULA_CAPTION = "tensors.formula_caption"
+# Under the pictures: what the inspector does, and how to read its colours (never changing).
+PICTURE_CAPTION = ("tensors.inspector_title", "tensors.inspector_intro", "tensors.link_caption")
 
 N_MAX = lesson.MAX_ELEMENTS
 # The headline numbers, named as the "Reproduce this" snippet prints them.
@@ -116,7 +121,15 @@ def label_frame(labels) -> pd.DataFrame:
     )
 
 
-def storage_chart(facts, sources, written_cells, name: str, width_units: float) -> kinds.Spec:
+def cells_titled(spec: kinds.Spec, title: str, line: float = 19) -> kinds.Spec:
+    """A cells chart with its heading inside it: the chart grows by the title's height (fitted
+    only across, the cells keep their size in rows)."""
+    return {**kinds.titled(spec, title, line=line), "autosize": {"type": "fit-x"}}
+
+
+def storage_chart(
+    facts, sources, written_cells, name: str, width_units: float, title: str | None = None
+) -> kinds.Spec:
     """One row of storage cells, with each cell's storage index under it."""
     n = len(facts.values)
     # facts.values lists elements in row-major order; place each at its storage cell.
@@ -131,7 +144,7 @@ def storage_chart(facts, sources, written_cells, name: str, width_units: float) 
         [c in written_cells for c in cells],
     )
     labels = label_frame([(c + 0.5, 1.45, str(c)) for c in cells])
-    return kinds.cells(
+    spec = kinds.cells(
         frame,
         labels,
         colours=n,
@@ -139,9 +152,10 @@ def storage_chart(facts, sources, written_cells, name: str, width_units: float) 
         height_units=1.9,
         description=t("tensors.storage_alt", name=name, n=n),
     )
+    return spec if title is None else cells_titled(spec, title, line=24)
 
 
-def tensor_chart(facts, sources, written, name: str, width_units: float) -> kinds.Spec:
+def tensor_chart(facts, sources, written, name: str, code: str, width_units: float) -> kinds.Spec:
     corners, labels, _, height = grid_layout(facts.shape)
     indices = multi_indices(facts.shape)
     frame = cell_frame(
@@ -154,7 +168,7 @@ def tensor_chart(facts, sources, written, name: str, width_units: float) -> kind
         ],
         written,
     )
-    return kinds.cells(
+    spec = kinds.cells(
         frame,
         label_frame(labels),
         colours=len(facts.values),
@@ -167,6 +181,16 @@ def tensor_chart(facts, sources, written, name: str, width_units: float) -> kind
             positions=", ".join(map(str, facts.positions)),
         ),
     )
+    # The tensor's heading, inside the chart: its code, stride() and is_contiguous() (they
+    # change with the shape, never with the element written).
+    title = t(
+        "tensors.tensor_title",
+        name=name,
+        code=code,
+        stride=str(facts.stride),
+        contiguous=str(facts.is_contiguous),
+    )
+    return cells_titled(spec, title)
 
 
 def multi_indices(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -304,7 +328,8 @@ def t_code(ins) -> str:
 
 def picture(ins) -> None:
     """The memory inspector: x's storage row, the tensors as grids coloured by the storage cell
-    they read, what the write did, then the headline numbers and every tensor's facts."""
+    they read (each titled with its code and strides), what the write did, then the headline
+    numbers. Every tensor's facts are a folded part (facts_table)."""
     write = ins.write
     values = {
         "t.stride()": str(ins.t.stride),
@@ -332,11 +357,11 @@ def picture(ins) -> None:
     side_by_side = grid_widest <= 16
     units = max(grid_widest, 12 if side_by_side else 24)
 
-    st.markdown(
-        t("tensors.storage_title", n=n, size=ins.x.element_size, ptr=hex_ptr(ins.x.data_ptr))
-    )
+    # The storage row, titled inside the chart (x's data_ptr() is in the facts table: an
+    # address would change the chart's spec on every move).
+    storage_title = t("tensors.storage_chart_title", n=n, size=ins.x.element_size)
     kinds.show(
-        storage_chart(ins.x, list(ins.x.positions), x_cells, "x", row_units),
+        storage_chart(ins.x, list(ins.x.positions), x_cells, "x", row_units, storage_title),
         key="tensors.storage_x",
     )
 
@@ -345,20 +370,20 @@ def picture(ins) -> None:
     w_facts = ins.v if w_name == "v" else ins.r
     w_indices = multi_indices(w_facts.shape)
 
-    left, right = st.columns(2, gap="large") if side_by_side else (st.container(), st.container())
+    # One under the other, the grids need no containers (each would be one more element).
+    left, right = st.columns(2, gap="large") if side_by_side else (nullcontext(), nullcontext())
     with left:
-        st.markdown(
-            tensor_heading("x", f"torch.arange({n}).reshape({lesson.shape_code(ins.shape)})", ins.x)
-        )
+        x_code = f"torch.arange({n}).reshape({lesson.shape_code(ins.shape)})"
         x_written = [p in x_cells for p in ins.x.positions]
         kinds.show(
-            tensor_chart(ins.x, list(ins.x.positions), x_written, "x", units), key="tensors.x"
+            tensor_chart(ins.x, list(ins.x.positions), x_written, "x", x_code, units),
+            key="tensors.x",
         )
         if ins.transpose:
-            st.markdown(tensor_heading("t", t_code(ins), ins.t))
             t_written = [p in x_cells for p in ins.t.positions]
             kinds.show(
-                tensor_chart(ins.t, list(ins.t.positions), t_written, "t", units), key="tensors.t"
+                tensor_chart(ins.t, list(ins.t.positions), t_written, "t", t_code(ins), units),
+                key="tensors.t",
             )
             walk = ", ".join(map(str, ins.t.positions[:10]))
             if len(ins.t.positions) > 10:
@@ -368,16 +393,17 @@ def picture(ins) -> None:
     with right:
         target = lesson.shape_code(ins.target)
         if ins.v is not None:
-            st.markdown(tensor_heading("v", f"t.view({target})", ins.v))
             v_written = [i == written_index for i in w_indices]
             kinds.show(
-                tensor_chart(ins.v, list(ins.v.positions), v_written, "v", units), key="tensors.v"
+                tensor_chart(
+                    ins.v, list(ins.v.positions), v_written, "v", f"t.view({target})", units
+                ),
+                key="tensors.v",
             )
         else:
             st.markdown(t("tensors.view_failed", target=target))
             st.code(ins.view_error, language="text", wrap_lines=True)
         r_code = f"t.reshape({target})"
-        st.markdown(tensor_heading("r", r_code, ins.r))
         r_written = [i == written_index for i in multi_indices(ins.r.shape)]
         if ins.reshape_copied:
             # r's storage is new: colour each element by the x cell it was copied from, which
@@ -388,9 +414,7 @@ def picture(ins) -> None:
             ]
         else:
             r_sources = list(ins.r.positions)
-        kinds.show(tensor_chart(ins.r, r_sources, r_written, "r", units), key="tensors.r")
-        if not ins.reshape_copied:
-            st.caption(t("tensors.no_copy_caption"))
+        kinds.show(tensor_chart(ins.r, r_sources, r_written, "r", r_code, units), key="tensors.r")
     if ins.v is None:  # full width, under the grids: r's grid stays next to the error
         st.markdown(t("tensors.view_failed_explain", walk=", ".join(map(str, ins.t.positions))))
     if ins.reshape_copied:  # full width, as x's storage row: easy to compare
@@ -400,33 +424,25 @@ def picture(ins) -> None:
             storage_chart(ins.r, r_sources, r_cells, "r", row_units), key="tensors.storage_r"
         )
         st.caption(t("tensors.copy_caption"))
-    # Under the pictures (so they come first on the screen): what the inspector does, and how
-    # to read its colours, in one caption.
-    st.caption(
-        f"**{t('tensors.inspector_title')}**  \n"
-        f"{t('tensors.inspector_intro')}\n\n{t('tensors.link_caption')}"
-    )
 
+    # What the write did, and (when reshape did not copy) that r reads x's memory too: one box.
     w_code = f"{w_name}{index_text(written_index)} = {write.value}"
     if write.x_changed:
-        st.info(
-            t(
-                "tensors.write_shared",
-                code=w_code,
-                cell=write.x_cells[0],
-                x_index=index_text(write.x_index),
-                before=write.before,
-                value=write.value,
-            ),
-            icon=":material/edit:",
+        said = t(
+            "tensors.write_shared",
+            code=w_code,
+            cell=write.x_cells[0],
+            x_index=index_text(write.x_index),
+            before=write.before,
+            value=write.value,
         )
     elif write.before == write.value:
-        st.info(t("tensors.write_same", code=w_code, value=write.value), icon=":material/edit:")
+        said = t("tensors.write_same", code=w_code, value=write.value)
     else:
-        st.info(
-            t("tensors.write_copy", code=w_code, cell=write.storage_index, before=write.before),
-            icon=":material/edit:",
-        )
+        said = t("tensors.write_copy", code=w_code, cell=write.storage_index, before=write.before)
+    if not ins.reshape_copied:
+        said += "\n\n" + t("tensors.no_copy_caption")
+    st.info(said, icon=":material/edit:")
 
     panels.metric_row(
         [
@@ -439,6 +455,9 @@ def picture(ins) -> None:
         ]
     )
 
+
+def facts_table(ins) -> None:
+    """Every tensor's shape, stride(), storage_offset(), is_contiguous() and data_ptr()."""
     rows = [facts_row("x", ins.x, ins.x.storage_ptr)]
     if ins.transpose:
         rows.append(facts_row("t", ins.t, ins.x.storage_ptr))
@@ -446,16 +465,6 @@ def picture(ins) -> None:
         rows.append(facts_row("v", ins.v, ins.x.storage_ptr))
     rows.append(facts_row("r", ins.r, ins.x.storage_ptr))
     st.table(pd.DataFrame(rows).set_index("tensor"))
-
-
-def tensor_heading(name: str, code: str, facts) -> str:
-    return t(
-        "tensors.tensor_heading",
-        name=name,
-        code=code,
-        stride=str(facts.stride),
-        contiguous=str(facts.is_contiguous),
-    )
 
 
 def formula(ins) -> str:
@@ -604,6 +613,9 @@ def live(page: Page) -> None:
     with page.picture:
         picture(ins)
     page.formula(formula(ins))
+    if page.shows("facts"):
+        with page.slot("facts"):
+            facts_table(ins)
     page.code(lambda: lesson.snippet(shape, target, pair, at, value))
 
     options = {str(s) for s in (ins.contiguous_stride, ins.t.stride, ins.t.shape)}
