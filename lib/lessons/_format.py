@@ -5,8 +5,10 @@ DECIMALS = 4
 
 
 def num(value: float) -> str:
-    """A number as the page and the snippet print it (fixed 4 decimals)."""
-    return f"{float(value):.{DECIMALS}f}"
+    """A number as the page and the snippet print it (fixed 4 decimals), never "-0.0000": a
+    value that rounds to zero is 0 (``round`` gives -0.0 there, and ``+ 0.0`` turns that into
+    0.0; a snippet prints ``round(v, 4) + 0.0`` the same way)."""
+    return f"{round(float(value), DECIMALS) + 0.0:.{DECIMALS}f}"
 
 
 def literal(value: float) -> str:

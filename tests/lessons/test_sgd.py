@@ -468,3 +468,29 @@ def test_loss_function_matches_the_snippet_source():
         assert torch.equal(namespace["f"](x, y), sgd.loss_function(surface, 3.0)(x, y))
     with pytest.raises(ValueError):
         sgd.loss_function("nope")
+
+
+def test_on_the_stability_limit_the_run_neither_converges_nor_diverges():
+    # Bowl with a = 10, momentum 0.5: lr_limit = 2 (1 + 0.5) / 10 = 0.3 exactly.
+    s = sgd.Settings("bowl", 10.0, -1.8, 1.6, 0.3, 0.5, 0.0, False, 0.0, 200)
+    limit = sgd.stability(s).lr_limit
+    assert limit == pytest.approx(0.3)
+    assert sgd.verdict(0.3, limit) == "at" and sgd.verdict(0.1 + 0.2, limit) == "at"
+    assert sgd.verdict(0.25, limit) == "below" and sgd.verdict(0.35, limit) == "above"
+    run = sgd.run(s)
+    assert not run.diverged  # it swings for ever: same size late as early
+    late = [abs(run.point(k)[0]) for k in range(150, 201)]
+    assert max(late) == pytest.approx(min(late[::2]), rel=1e-3) and max(late) > 5
+    assert run.loss_at(200) == pytest.approx(run.loss_at(100), rel=1e-3)
+
+
+def test_the_first_step_outside_the_plotted_square_is_found():
+    inside = sgd.run(sgd.Settings("bowl", 10.0, -1.8, 1.6, 0.05, 0.0, 0.0, False, 0.0, 30))
+    assert sgd.left_window(inside, 30) is None
+    swing = sgd.run(sgd.Settings("bowl", 10.0, -1.8, 1.6, 0.3, 0.5, 0.0, False, 0.0, 30))
+    k = sgd.left_window(swing, 30)
+    lo, hi = sgd.DOMAIN
+    x, y = swing.point(k)
+    assert not (lo <= x <= hi and lo <= y <= hi)
+    assert all(lo <= c <= hi for j in range(k) for c in swing.point(j))
+    assert sgd.left_window(swing, 0) is None  # nothing shown, nothing left

@@ -267,3 +267,17 @@ def test_hide_leaves_out_the_stepping_controls_but_keeps_the_state():
     assert "steps shown" not in [s.label for s in at.slider]
     assert not [b for b in at.button_group if b.key == "sgd.move"]
     assert_at(at, 10.0, heavy_ball(10.0, -1.8, 1.6, 0.1, 0.5, 3)[3], 3)
+
+
+def test_on_the_stability_limit_the_page_says_it_neither_converges_nor_diverges():
+    at = open_page("sgd", lr=0.3, momentum=0.5)
+    shown = texts(at)
+    assert "neither converges nor diverges" in shown
+    assert "left the plotted square" in shown  # x swings to ±5.4, outside [-2, 2]
+    assert "neither" not in texts(open_page("sgd", lr=0.25, momentum=0.5))
+
+
+def test_no_negative_zero_on_the_page():
+    at = open_page("sgd", lr=0.3, momentum=0.5)  # y ends at -3.7e-05
+    assert metrics(at)["y"] == "0.0000"
+    assert "-0.0000" not in texts(at)

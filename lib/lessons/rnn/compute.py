@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lib.lessons._format import literal
+from lib.lessons._format import literal, num
 from lib.lessons._rng import seeded_global_rng
 
 CELLS = ("rnn", "lstm")
@@ -229,7 +229,7 @@ def batch_first_h0_error(setup: Setup) -> str | None:
 
 def vector(values: torch.Tensor) -> str:
     """A 1-D tensor as the page and the snippet print it."""
-    return "[" + ", ".join(f"{v:.4f}" for v in values.tolist()) + "]"
+    return "[" + ", ".join(num(v) for v in values.tolist()) + "]"
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
@@ -282,7 +282,7 @@ torch.manual_seed({int(setup.seed)})
 {build_line}
 {feed}{call}
 
-fmt = lambda v: "[" + ", ".join(f"{{e:.4f}}" for e in v.tolist()) + "]"
+fmt = lambda v: "[" + ", ".join(f"{{round(e, 4) + 0.0:.4f}}" for e in v.tolist()) + "]"
 print(f"parameters = {{sum(p.numel() for p in {name}.parameters())}}")
 print(f"output.shape = {{tuple(output.shape)}}")
 print(f"h_n.shape = {{tuple(h_n.shape)}}")

@@ -251,6 +251,27 @@ def stability(s: Settings) -> Stability:
     return Stability((low, high), limit)
 
 
+def verdict(lr: float, limit: float) -> str:
+    """Where ``lr`` stands against the stability limit: "below" (steps near the minimum shrink),
+    "at" (exactly on the limit: they keep their size, the run swings forever and neither
+    converges nor diverges) or "above" (they grow). "At" allows for the float rounding of a
+    slider value such as 0.3."""
+    if math.isclose(lr, limit, rel_tol=1e-9, abs_tol=1e-12):
+        return "at"
+    return "below" if lr < limit else "above"
+
+
+def left_window(run_: Run, shown: int) -> int | None:
+    """The first step among the first ``shown`` whose point lies outside the plotted square
+    (``DOMAIN`` in x and y), or None."""
+    lo, hi = DOMAIN
+    for k in range(1, min(shown, run_.taken) + 1):
+        x, y = run_.point(k)
+        if not (lo <= x <= hi and lo <= y <= hi):
+            return k
+    return None
+
+
 @dataclass(frozen=True)
 class FirstBuffer:
     """What opt.state[p] holds after one step, and which guesses (for the page's check) equal it."""
@@ -363,9 +384,9 @@ for step in range({int(steps)}):
     taken += 1
 
 x, y = p.tolist()
-print(f"x = {{x:.4f}}")
-print(f"y = {{y:.4f}}")
-print(f"loss = {{f(p[0], p[1]).item():.4f}}")
+print(f"x = {{round(x, 4) + 0.0:.4f}}")
+print(f"y = {{round(y, 4) + 0.0:.4f}}")
+print(f"loss = {{round(f(p[0], p[1]).item(), 4) + 0.0:.4f}}")
 print(f"steps taken = {{taken}}")
 """
     )

@@ -392,8 +392,14 @@ def live(page: Page) -> None:
                 rule=t(f"sgd.rule_{rule}"),
                 limit=num(limit.lr_limit),
                 lr=f"{lr:g}",
-                verdict=t("sgd.below" if lr < limit.lr_limit else "sgd.above"),
+                verdict=t(f"sgd.{lesson.verdict(lr, limit.lr_limit)}"),
             )
+            outside = lesson.left_window(run, shown)
+            if outside is not None:
+                lo, hi = lesson.DOMAIN
+                where = t("sgd.left_window", step=outside, point=vec(run.point(outside)),
+                          lo=f"{lo:g}", hi=f"{hi:g}")  # fmt: skip
+                stability = f"{stability}\n\n{where}"
             st.markdown(f"{stability}\n\n{hint}")
         else:
             st.markdown(hint)

@@ -10,6 +10,7 @@ import streamlit as st
 import torch
 
 from lib.i18n import t
+from lib.lessons._format import num
 from lib.lessons.tensors import compute as lesson
 from lib.view import kinds, panels, thumbnails
 from lib.view.lesson import Page, Part
@@ -259,7 +260,7 @@ def creating_tensors(state: PageState) -> None:
             st.code(demo.embedding_error, language="text", wrap_lines=True)
         if demo.cross_entropy_error is None:
             st.success(
-                t("tensors.cross_entropy_ok", loss=f"{demo.loss:.4f}"), icon=":material/check:"
+                t("tensors.cross_entropy_ok", loss=num(demo.loss)), icon=":material/check:"
             )
         else:
             st.markdown(t("tensors.cross_entropy_fails"))
