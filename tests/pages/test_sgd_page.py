@@ -93,6 +93,8 @@ def test_show_fewer_steps_and_the_step_table():
     assert_at(at, 10.0, points[3], 3)
     table = at.table[0].value
     assert list(table["step"]) == [1, 2, 3]
+    zh = open_page("sgd", show=3, lang="zh").table[0].value
+    assert list(zh["步"]) == [1, 2, 3]  # the header in the page's language
     first = table.iloc[0]
     # Step 1 starts at the start point; its gradient is (a x0, y0) and the buffer equals it.
     assert first["p"] == "(-1.8000, 1.6000)"

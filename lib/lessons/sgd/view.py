@@ -168,7 +168,7 @@ def step_table(run: lesson.Run, shown: int) -> None:
     first = max(1, shown - WINDOW + 1)
     rows = run.steps[first - 1 : shown]
     table = {
-        "step": [r.k for r in rows],
+        t("sgd.col_step"): [r.k for r in rows],
         "f(p)": [num(r.loss) for r in rows],
         "p": [vec(r.before) for r in rows],
         "p.grad": [vec(r.grad) for r in rows],
@@ -444,7 +444,7 @@ def thumbnail() -> kinds.Spec:
         x="step",
         y="loss",
         color=None,
-        x_title="step",
+        x_title=t("sgd.loss_x"),
         y_title="loss",
         x_domain=(0, run.taken),
         y_domain=(0, float(losses["loss"].max())),
