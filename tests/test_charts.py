@@ -354,3 +354,20 @@ def test_titled_breaks_a_long_title_into_lines_instead_of_cutting_it():
     assert titled({}, "short")["title"]["text"] == "short"
     lines = titled({}, "y as a function of x, and the tangent at x")["title"]["text"]
     assert " ".join(lines) == "y as a function of x, and the tangent at x" and len(lines) == 2
+
+
+def test_time_heatmap_writes_signs_only_on_a_signed_scale():
+    import pandas as pd
+
+    from lib.view.kinds import time_heatmap
+
+    data = pd.DataFrame({"step": [0], "unit": [0], "value": [0.7], "label": ["0.70"], "steps": [1]})
+
+    def spec(domain):
+        return time_heatmap(
+            data, focus=0, title="g", step_title="t", rows_title="j", domain=domain,
+            scheme="greens", numbers=True, description="d",
+        )  # fmt: skip
+
+    assert "'+'" not in str(spec((0.0, 1.0)))  # a gate in (0, 1): "+" everywhere says nothing
+    assert "'+'" in str(spec((-1.0, 1.0)))

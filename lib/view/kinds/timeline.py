@@ -79,20 +79,22 @@ def _time_heatmap(
                 color=ink,
             )
         )
-    # Where no number fits, the sign is written instead.
+    # Where no number fits, the sign is written instead: on a signed scale only (a gate in (0, 1)
+    # would read "+" in every cell, which says nothing).
     numbers_fit = NUMBERS_FIT if numbers else "false"
-    layers.append(
-        alt.Chart()
-        .transform_calculate(sign="datum.value > 0.005 ? '+' : datum.value < -0.005 ? '−' : ''")
-        .mark_text(fontSize=11)
-        .encode(
-            x=x,
-            y=y,
-            opacity=alt.condition(numbers_fit, alt.value(0), alt.value(1)),
-            text=alt.Text(field="sign", type="nominal"),
-            color=ink,
+    if lo < 0:
+        layers.append(
+            alt.Chart()
+            .transform_calculate(sign="datum.value > 0.005 ? '+' : datum.value < -0.005 ? '−' : ''")
+            .mark_text(fontSize=11)
+            .encode(
+                x=x,
+                y=y,
+                opacity=alt.condition(numbers_fit, alt.value(0), alt.value(1)),
+                text=alt.Text(field="sign", type="nominal"),
+                color=ink,
+            )
         )
-    )
     return alt.layer(*layers, data=named("cells")).properties(
         description=description, title=title, height=alt.Step(ROW_STEP)
     )
