@@ -11,7 +11,7 @@ from lib.i18n import t
 from lib.lessons._format import num as fmt
 from lib.lessons.embedding import compute as lesson
 from lib.urlspec import MAX_RAW_CHARS
-from lib.view import kinds, panels, thumbnails
+from lib.view import kinds, panels
 from lib.view.lesson import Page, Part
 from lib.view.panels import Metric
 from lib.view.text import md_escape
@@ -497,4 +497,19 @@ def formula_tex(setup: lesson.Setup, result: lesson.Result, count: list[int], st
 
 def thumbnail() -> kinds.Spec:
     """The home page's picture of this lesson, for its default state."""
-    return thumbnails.matrix(lesson.compute(lesson.Setup()).weight_before, t("embedding.card"))
+    # What sets the lesson apart: weight.grad after out.sum().backward(): only the rows the ids
+    # looked up get a gradient (orange, outlined; row 2 twice), every other row stays 0.
+    setup = lesson.Setup()
+    grad = lesson.compute(setup).grad
+    names = [row_name(r) for r in range(setup.num)]
+    got = [bool(grad[r].abs().sum() > 0) for r in range(setup.num)]
+    return kinds.table_heatmap(
+        cells(grad, names, got),
+        order=names,
+        title="",
+        subtitle="",
+        description=t("embedding.card"),
+        domain=(0.0, max(1.0, grad.max().item())),
+        colours=GRAD_COLOURS,
+        dark=0.6 * max(1.0, grad.max().item()),
+    )

@@ -88,7 +88,7 @@ POINT_COLOURS = {"x": kinds.OKABE_ITO[1], "y": kinds.HIGHLIGHT, "b": kinds.INK}
 
 
 def grid_chart(
-    moved: pd.DataFrame, points: pd.DataFrame, half: float, description: str
+    moved: pd.DataFrame, points: pd.DataFrame, half: float, description: str, size: int = 300
 ) -> kinds.Spec:
     """The unit grid before (faint) and after (bold) the layer, with x, y and the origin's
     image marked, and a dashed rule from x to y; square, in [-half, half] on both axes."""
@@ -101,6 +101,7 @@ def grid_chart(
         colours=POINT_COLOURS,
         moved="x",
         description=description,
+        size=size,
     )
 
 
@@ -298,9 +299,8 @@ def picture(page: Page, result: lesson.Forward, x: tuple[float, ...], pending: s
         st.button(t("linear.grid_button"), on_click=show_two_by_two, args=(page.state,))
 
 
-def grid(result: lesson.Forward, x: tuple[float, ...]) -> str:
-    """How the 2 → 2 layer moves a grid over the unit square, with x, y and b marked; returns
-    its caption (drawn under the layer's numbers and the grid together)."""
+def grid_parts(result: lesson.Forward, x: tuple[float, ...]):
+    """The moved grid, the marked points (x, y and b) and the half-width of the square axes."""
     b, y = result.bias, result.y.tolist()
     moved = lesson.move_grid(result)
     origin = b.tolist() if b is not None else [0.0, 0.0]
@@ -319,6 +319,13 @@ def grid(result: lesson.Forward, x: tuple[float, ...]) -> str:
     # the picture would not fit.
     extent = max(moved[["p0", "p1"]].abs().max().max(), *map(abs, (*x, *y)))
     half = max(1.5, math.ceil((extent + 0.3) * 2) / 2)
+    return moved, points, half
+
+
+def grid(result: lesson.Forward, x: tuple[float, ...]) -> str:
+    """How the 2 → 2 layer moves a grid over the unit square, with x, y and b marked; returns
+    its caption (drawn under the layer's numbers and the grid together)."""
+    moved, points, half = grid_parts(result, x)
     after = moved[moved.stage == "after"]
     corner = after[(after.line == "x1=0") & (after.order == after.order.max())].iloc[0]
     side = after[(after.line == "x0=0") & (after.order == after.order.max())].iloc[0]
@@ -371,5 +378,7 @@ def notation(result: lesson.Forward, bias: bool) -> None:
 
 def thumbnail() -> kinds.Spec:
     """The home page's picture of this lesson, for its default state."""
-    layer = lesson.forward(4, 3, True, 0, lesson.default_x(4))
-    return thumbnails.matrix(layer.weight, t("linear.card"))
+    # What sets the lesson apart: the plane moved by a real 2 → 2 layer (its default state).
+    result = lesson.forward(2, 2, True, 0, lesson.default_x(2))
+    moved, points, half = grid_parts(result, lesson.default_x(2))
+    return grid_chart(moved, points, half, t("linear.card"), size=thumbnails.HEIGHT)

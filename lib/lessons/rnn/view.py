@@ -510,5 +510,26 @@ def live(page: Page) -> None:
 
 def thumbnail() -> kinds.Spec:
     """The home page's picture of this lesson, for its default state."""
-    hidden_over_time = lesson.run(lesson.Setup()).output[:, 0, :].T  # (hidden, steps)
-    return thumbnails.matrix(hidden_over_time, t("rnn.card"))
+    # What sets the lesson apart: each hidden unit's h_t over time, driven by the sine input.
+    setup = lesson.Setup()
+    output = lesson.run(setup).output[:, 0, :]  # (steps, hidden)
+    steps, hidden = output.shape
+    data = pd.DataFrame(
+        {
+            "t": [s for j in range(hidden) for s in range(steps)],
+            "h": [float(output[s, j]) for j in range(hidden) for s in range(steps)],
+            "unit": [f"h[{j}]" for j in range(hidden) for _ in range(steps)],
+        }
+    )
+    return kinds.lines(
+        data,
+        x="t",
+        y="h",
+        color="unit",
+        x_title="t",
+        y_title="h_t",
+        x_domain=(0, steps - 1),
+        y_domain=(-1, 1),
+        description=t("rnn.card"),
+        height=thumbnails.HEIGHT,
+    )

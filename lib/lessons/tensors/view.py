@@ -7,12 +7,11 @@ from contextlib import nullcontext
 
 import pandas as pd
 import streamlit as st
-import torch
 
 from lib.i18n import t
 from lib.lessons._format import num
 from lib.lessons.tensors import compute as lesson
-from lib.view import kinds, panels, thumbnails
+from lib.view import kinds, panels
 from lib.view.lesson import Page, Part
 from lib.view.panels import Metric
 from lib.view.text import md_escape
@@ -259,9 +258,7 @@ def creating_tensors(state: PageState) -> None:
             st.markdown(t("tensors.embedding_fails"))
             st.code(demo.embedding_error, language="text", wrap_lines=True)
         if demo.cross_entropy_error is None:
-            st.success(
-                t("tensors.cross_entropy_ok", loss=num(demo.loss)), icon=":material/check:"
-            )
+            st.success(t("tensors.cross_entropy_ok", loss=num(demo.loss)), icon=":material/check:")
         else:
             st.markdown(t("tensors.cross_entropy_fails"))
             st.code(demo.cross_entropy_error, language="text", wrap_lines=True)
@@ -636,6 +633,8 @@ def live(page: Page) -> None:
 
 def thumbnail() -> kinds.Spec:
     """The home page's picture of this lesson, for its default state."""
-    # x = arange(24).reshape(2, 3, 4) seen through .view(4, 6): each cell coloured by the
-    # storage cell it reads, in order, because a view never moves data.
-    return thumbnails.matrix(torch.arange(24.0).reshape(2, 3, 4).view(4, 6), t("tensors.card"))
+    # What sets the lesson apart: the storage row of x = arange(24).reshape(2, 3, 4), each cell
+    # with its storage index, and the element the default write changed outlined.
+    ins = lesson.inspect(lesson.DEFAULT_SHAPE, lesson.DEFAULT_VIEW)
+    cells = set(ins.write.x_cells)
+    return storage_chart(ins.x, list(ins.x.positions), cells, "x", len(ins.x.values))
