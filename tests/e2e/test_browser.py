@@ -66,6 +66,7 @@ def test_autograd_backward_again_in_browser(page, app_url):
 def test_activations_by_url_and_keyboard(page, app_url):
     open_page(page, app_url, "activations?fn=sigmoid,tanh&x=1&lo=-4&hi=4")
     page.locator("[data-testid=stVegaLiteChart]").first.wait_for()
+    unfold(page, "At the probe x")  # the table is a folded part
     page.locator("[data-testid=stTable]").first.wait_for()
     screenshot(page, "activations")
     press_on_slider(page, 2, "ArrowRight", times=5)  # probe x (after the 2-thumb range): 1 -> 1.5

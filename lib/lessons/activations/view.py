@@ -16,14 +16,23 @@ from lib.view.url_state import PageState
 LO, HI = lesson.RANGE
 X_STEP = 0.1  # the probe slider's step, and so the scrub grid's
 PALETTE = kinds.palette(lesson.NAMES)
+PICTURE_HEIGHT = 340  # each picture chart, its title inside it (the plot as tall as before)
 
-# The scrub section's heading is drawn by the fragment: a teacher's lock or hide leaves the
-# whole section out.
+
+def scrub_shown(state: PageState) -> bool:
+    """A teacher's lock or hide of x leaves the scrub chart (x's own control) out too."""
+    return not (state.locked or "x" in state.hidden)
+
+
+# The tables below the formula are folded: a part costs a slider move nothing until a student
+# opens it. The scrub chart stays open: inside an expander (narrower) its readout would shrink
+# below 8 px on a phone in presenter mode (tests/e2e/test_scrub_browser.py).
 SECTIONS = (
-    Part("scrub"),
-    Part("probe", "activations.probe_title"),
-    Part("module", "activations.module_title"),
+    Part("scrub", "activations.scrub_title", "activations.scrub_caption", when=scrub_shown),
+    Part("probe", "activations.probe_title", folded=True),
+    Part("module", "activations.module_title", folded=True),
 )
+FORMULA_CAPTION = "activations.formula_caption"
 
 
 def prepare(state: PageState) -> None:
@@ -55,7 +64,6 @@ def scrub_chart(names, lo: float, hi: float, beta: float, threshold: float, x: f
     for fn, at, y, dy in zip(*columns, strict=True):
         lines.setdefault(at, [f"x = {num(at)}"]).append(row.format(fn=fn, y=num(y), dy=num(dy)))
     readout = pd.DataFrame({"x": list(lines), "text": ["\n".join(v) for v in lines.values()]})
-    st.subheader(t("activations.scrub_title"), divider="gray")
     kinds.show(
         kinds.scrub_lines(
             grid,
@@ -75,7 +83,6 @@ def scrub_chart(names, lo: float, hi: float, beta: float, threshold: float, x: f
         ),
         key="activations.scrub",
     )
-    st.caption(t("activations.scrub_caption"))
 
 
 def secondary(page: Page) -> dict:
@@ -130,26 +137,13 @@ def live(page: Page) -> None:
     with page.picture:
         picture(names, table, probes, x)
 
-    with page.slot("scrub"):
-        if not (state.locked or "x" in state.hidden):  # a teacher's lock or hide covers it too
+    if page.shows("scrub"):
+        with page.slot("scrub"):
             scrub_chart(names, lo, hi, beta, threshold, x)
 
-    with page.slot("probe"):
-        vanished = lesson.vanished(table)
-        # st.table: a static table renders faster than the interactive grid as the probe moves.
-        st.table(
-            pd.DataFrame(
-                {
-                    "fn": names,
-                    "f(x)": [num(p.value) for p in probes],
-                    "f'(x)": [num(p.slope) for p in probes],
-                    t("activations.vanished", limit=lesson.VANISH): [
-                        f"{vanished[n]:.0%}" for n in names
-                    ],
-                }
-            ).set_index("fn")
-        )
-        st.caption(t("activations.vanished_caption", limit=lesson.VANISH))
+    if page.shows("probe"):
+        with page.slot("probe"):
+            probe_table(names, table, probes)
 
     rows = (
         rf"\mathrm{{{tex_name(p.fn)}}}(x) &= {lesson.formula_at(p.fn, x, beta, threshold)}"
@@ -157,25 +151,11 @@ def live(page: Page) -> None:
         rf" & f'(x) &= {num(p.slope)}"
         for p in probes
     )
-    page.formula(
-        rf"x = {num(x)}:\qquad\begin{{aligned}}" + r" \\ ".join(rows) + r"\end{aligned}",
-        caption=t("activations.formula_caption", beta=num(beta), threshold=num(threshold)),
-    )
+    page.formula(rf"x = {num(x)}:\qquad\begin{{aligned}}" + r" \\ ".join(rows) + r"\end{aligned}")
 
-    with page.slot("module"):
-        st.markdown(t("activations.module_text", same=lesson.module_equals_functional(lo, hi)))
-        inplace = state.control(st.toggle, "inplace", "nn.ReLU(inplace=True)")
-        demo = lesson.inplace_demo(inplace)
-        st.table(
-            pd.DataFrame(
-                {
-                    t("activations.inplace_before"): demo.before,
-                    t("activations.inplace_output"): demo.output,
-                    t("activations.inplace_after"): demo.input_after,
-                }
-            ).T
-        )
-        st.caption(t("activations.inplace_true" if inplace else "activations.inplace_false"))
+    if page.shows("module"):
+        with page.slot("module"):
+            module_part(state, lo, hi)
 
     page.code(lambda: lesson.snippet(names, x, beta, threshold))
 
@@ -205,33 +185,65 @@ def picture(names, table: pd.DataFrame, probes, x: float) -> None:
     # x_domain None: the x axis spans the curves' own [lo, hi], so the range slider changes
     # the data, not the spec (likewise the values axis, from the data with 0 included).
     common = dict(x="x", color="fn", x_title="x", x_domain=None, palette=PALETTE, marks=marks)
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{t('activations.values_title')}**")
-        kinds.show(
-            kinds.lines(
-                table,
-                y="y",
-                y_title="f(x)",
-                y_domain=None,
-                description=t("activations.values_alt", fns=", ".join(names)),
-                **common,
-            ),
-            key="activations.values",
+    # A row that wraps: side by side on a laptop, one above the other on a phone (one block,
+    # not a row of columns); each chart's title is inside it.
+    with st.container(horizontal=True):
+        values = kinds.lines(
+            table,
+            y="y",
+            y_title="f(x)",
+            y_domain=None,
+            description=t("activations.values_alt", fns=", ".join(names)),
+            height=PICTURE_HEIGHT,
+            **common,
         )
-    with right:
-        st.markdown(f"**{t('activations.slopes_title')}**")
-        kinds.show(
-            kinds.lines(
-                table,
-                y="dy",
-                y_title="f′(x)",
-                y_domain=(-0.25, 1.25),
-                description=t("activations.slopes_alt", fns=", ".join(names)),
-                **common,
-            ),
-            key="activations.slopes",
+        kinds.show(kinds.titled(values, t("activations.values_title")), key="activations.values")
+        slopes = kinds.lines(
+            table,
+            y="dy",
+            y_title="f′(x)",
+            y_domain=(-0.25, 1.25),
+            description=t("activations.slopes_alt", fns=", ".join(names)),
+            height=PICTURE_HEIGHT,
+            **common,
         )
+        kinds.show(kinds.titled(slopes, t("activations.slopes_title")), key="activations.slopes")
+
+
+def probe_table(names, table: pd.DataFrame, probes) -> None:
+    """The values and slopes at the probe, and the share of the range where the slope vanishes."""
+    vanished = lesson.vanished(table)
+    # st.table: a static table renders faster than the interactive grid as the probe moves.
+    st.table(
+        pd.DataFrame(
+            {
+                "fn": names,
+                "f(x)": [num(p.value) for p in probes],
+                "f'(x)": [num(p.slope) for p in probes],
+                t("activations.vanished", limit=lesson.VANISH): [
+                    f"{vanished[n]:.0%}" for n in names
+                ],
+            }
+        ).set_index("fn")
+    )
+    st.caption(t("activations.vanished_caption", limit=lesson.VANISH))
+
+
+def module_part(state: PageState, lo: float, hi: float) -> None:
+    """nn.ReLU() next to torch.relu, and what inplace=True does to the input."""
+    st.markdown(t("activations.module_text", same=lesson.module_equals_functional(lo, hi)))
+    inplace = state.control(st.toggle, "inplace", "nn.ReLU(inplace=True)")
+    demo = lesson.inplace_demo(inplace)
+    st.table(
+        pd.DataFrame(
+            {
+                t("activations.inplace_before"): demo.before,
+                t("activations.inplace_output"): demo.output,
+                t("activations.inplace_after"): demo.input_after,
+            }
+        ).T
+    )
+    st.caption(t("activations.inplace_true" if inplace else "activations.inplace_false"))
 
 
 def thumbnail() -> kinds.Spec:

@@ -17,10 +17,24 @@ from lib.view.panels import Metric
 from lib.view.url_state import PageState
 
 LO, HI = lesson.LOGIT_RANGE
+BARS_HEIGHT = 300  # the bar charts' height, their title inside it (the plot as tall as before)
 
-# The scrub section's heading names the target and a teacher's lock or hide leaves the whole
-# section out: the fragment draws it.
-SECTIONS = (Part("scrub"),)
+
+def scrub_shown(state: PageState) -> bool:
+    """A teacher's lock or hide of the logits leaves the scrub chart (their own control) out."""
+    return not (state.locked or "logits" in state.hidden)
+
+
+SECTIONS = (
+    Part(
+        "scrub",
+        "cross_entropy.scrub_title",
+        "cross_entropy.scrub_caption",
+        when=scrub_shown,
+        folded=True,
+    ),
+)
+FORMULA_CAPTION = "cross_entropy.formula_caption"
 
 
 def prepare(state: PageState) -> None:
@@ -40,6 +54,13 @@ def clamp_key(key: str, lo: int, hi: int) -> None:
     """Keep a stored choice valid after the number of classes shrank."""
     if key in st.session_state:
         st.session_state[key] = min(max(st.session_state[key], lo), hi)
+
+
+def titled(spec: kinds.Spec, title: str) -> kinds.Spec:
+    """``kinds.titled`` with room for a long title: measured against the whole chart (axis
+    included) and never cut short with "…" (Vega-Lite otherwise limits it to the plot's width)."""
+    spec = kinds.titled(spec, title)
+    return {**spec, "title": {**spec["title"], "frame": "bounds", "limit": 1000}}
 
 
 def vector(values) -> str:
@@ -70,7 +91,6 @@ def scrub_chart(setup: lesson.Setup) -> None:
     # changes the data, not the spec; an infinite loss (a zero target weight) is left out of
     # the line, and a curve with no finite loss at all gets a fixed axis.
     drawn = grid.assign(loss=grid["loss"].where(grid["loss"].abs() != math.inf))
-    st.subheader(t("cross_entropy.scrub_title", target=target), divider="gray")
     kinds.show(
         kinds.scrub_lines(
             drawn,
@@ -90,7 +110,6 @@ def scrub_chart(setup: lesson.Setup) -> None:
         ),
         key="cross_entropy.scrub",
     )
-    st.caption(t("cross_entropy.scrub_caption", target=target))
 
 
 def secondary(page: Page) -> dict:
@@ -128,6 +147,12 @@ def secondary(page: Page) -> dict:
         t("cross_entropy.use_weight"),
         value=bool(url_weight),
         params=("weight",),
+    )
+    # What a class weight does to one sample's loss: it depends on the smoothing only.
+    st.caption(
+        t("cross_entropy.weight_cancels")
+        if smoothing == 0
+        else t("cross_entropy.weight_counts_with_smoothing")
     )
     weight = None
     if use_weight:
@@ -202,11 +227,11 @@ def live(page: Page) -> None:
     with page.picture:
         picture(setup, result)
 
-    with page.slot("scrub"):
-        if not (state.locked or "logits" in state.hidden):  # a teacher's lock or hide covers it
+    if page.shows("scrub"):
+        with page.slot("scrub"):
             scrub_chart(setup)
 
-    page.formula(*formula(setup, result))
+    page.formula(formula(setup, result))
     page.code(lambda: lesson.snippet(setup))
 
     before, after = lesson.raise_target_effect(setup)
@@ -243,61 +268,61 @@ def picture(setup: lesson.Setup, result: lesson.Result) -> None:
 
     classes = [str(i) for i in range(n)]
     is_target = [i == target for i in range(n)]
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{t('cross_entropy.probs_title')}**")
-        probs = pd.DataFrame(
-            {
-                "class": classes,
-                "p": result.probs,
-                "target": is_target,
-                "label": [f"{v:.3f}" for v in result.probs],
-            }
-        )
-        kinds.show(
-            kinds.bars(
-                probs,
-                x="class",
-                y="p",
-                highlight="target",
-                x_title=t("cross_entropy.class"),
-                y_title="softmax(z)",
-                y_domain=(0, 1.08),
-                label="label",
-                description=t("cross_entropy.probs_alt", target=target),
-            ),
-            key="cross_entropy.probs",
-        )
-    with right:
-        st.markdown(f"**{t('cross_entropy.grad_title')}**")
-        grads = pd.DataFrame(
-            {
-                "class": classes,
-                "g": result.grad,
-                "target": is_target,
-                "label": [f"{v:+.3f}" for v in result.grad],
-            }
-        )
-        bound = max(1.0, max(abs(g) for g in result.grad))
-        kinds.show(
-            kinds.bars(
-                grads,
-                x="class",
-                y="g",
-                highlight="target",
-                x_title=t("cross_entropy.class"),
-                y_title="∂loss/∂z",
-                y_domain=(-bound * 1.1, bound * 1.1),
-                label="label",
-                description=t("cross_entropy.grad_alt"),
-            ),
-            key="cross_entropy.grad",
-        )
-    st.markdown(f"`softmax = {vector(result.probs)}`  \n`grad = {vector(result.grad)}`")
-    if lesson.grad_is_softmax_minus_onehot(setup):
-        st.caption(t("cross_entropy.target_colour"))
-    else:
-        st.caption(t("cross_entropy.target_colour_general", grad_t=num(result.grad[target])))
+    probs = pd.DataFrame(
+        {
+            "class": classes,
+            "p": result.probs,
+            "target": is_target,
+            "label": [f"{v:.3f}" for v in result.probs],
+        }
+    )
+    probs_alt = t("cross_entropy.probs_alt", target=target)
+    probs_chart = kinds.bars(
+        probs,
+        x="class",
+        y="p",
+        highlight="target",
+        x_title=t("cross_entropy.class"),
+        y_title="softmax(z)",
+        y_domain=(0, 1.08),
+        label="label",
+        description=probs_alt,
+        height=BARS_HEIGHT,
+    )
+    grads = pd.DataFrame(
+        {
+            "class": classes,
+            "g": result.grad,
+            "target": is_target,
+            "label": [f"{v:+.3f}" for v in result.grad],
+        }
+    )
+    bound = max(1.0, max(abs(g) for g in result.grad))
+    grad_alt = t("cross_entropy.grad_alt")
+    grads_chart = kinds.bars(
+        grads,
+        x="class",
+        y="g",
+        highlight="target",
+        x_title=t("cross_entropy.class"),
+        y_title="∂loss/∂z",
+        y_domain=(-bound * 1.1, bound * 1.1),
+        label="label",
+        description=grad_alt,
+        height=BARS_HEIGHT,
+    )
+    # A row that wraps: side by side on a laptop, one above the other on a phone (one block,
+    # not a row of columns).
+    with st.container(horizontal=True):
+        kinds.show(titled(probs_chart, t("cross_entropy.probs_title")), key="cross_entropy.probs")
+        kinds.show(titled(grads_chart, t("cross_entropy.grad_title")), key="cross_entropy.grad")
+    # The vectors and what the colours say, as one element (one delta a move, not two).
+    colours = (
+        t("cross_entropy.target_colour")
+        if lesson.grad_is_softmax_minus_onehot(setup)
+        else t("cross_entropy.target_colour_general", grad_t=num(result.grad[target]))
+    )
+    st.caption(f"`softmax = {vector(result.probs)}`  \n`grad = {vector(result.grad)}`  \n{colours}")
 
     if setup.double_softmax:
         honest = lesson.compute(lesson.Setup(**{**setup.__dict__, "double_softmax": False}))
@@ -315,7 +340,7 @@ def picture(setup: lesson.Setup, result: lesson.Result) -> None:
         )
 
 
-def formula(setup: lesson.Setup, result: lesson.Result) -> tuple[str, str]:
+def formula(setup: lesson.Setup, result: lesson.Result) -> str:
     """The loss and its gradient with the current numbers, in the form these options take."""
     target, n = setup.target, len(setup.logits)
     weight, smoothing, mistake = setup.weight, setup.label_smoothing, setup.double_softmax
@@ -346,13 +371,7 @@ def formula(setup: lesson.Setup, result: lesson.Result) -> tuple[str, str]:
             rf"\\ \mathrm{{loss}} = {num(result.loss)},\quad"
             rf"\frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {column(result.grad)}"
         )
-    latex = r"\begin{gathered}" + latex + r"\end{gathered}"
-    weight_note = (
-        t("cross_entropy.weight_cancels")
-        if smoothing == 0
-        else t("cross_entropy.weight_counts_with_smoothing")
-    )
-    return latex, f"{t('cross_entropy.formula_caption')} {weight_note}"
+    return r"\begin{gathered}" + latex + r"\end{gathered}"
 
 
 def thumbnail() -> kinds.Spec:

@@ -10,6 +10,7 @@ from lib.i18n import t, template
 from lib.lessons._format import num
 from lib.lessons.dropout import compute as lesson
 from lib.view import kinds, panels, thumbnails
+from lib.view.frame import presenting
 from lib.view.lesson import Page, Part
 from lib.view.panels import Metric
 from lib.view.url_state import PageState
@@ -21,8 +22,8 @@ def scrub_shown(state: PageState) -> bool:
 
 
 SECTIONS = (
-    Part("scrub", "dropout.scrub_title", when=scrub_shown),
-    Part("mean", "dropout.mean_title"),
+    Part("scrub", "dropout.scrub_title", "dropout.scrub_caption", when=scrub_shown, folded=True),
+    Part("mean", "dropout.mean_title", folded=True),
 )
 FORMULA_CAPTION = "dropout.formula_caption"
 
@@ -92,7 +93,6 @@ def scrub_chart(p: float, seed: int, train: bool, input_sum: float) -> None:
         ),
         key="dropout.scrub",
     )
-    st.caption(t("dropout.scrub_caption", seed=seed))
 
 
 def secondary(page: Page) -> dict:
@@ -128,31 +128,13 @@ def live(page: Page) -> None:
     with page.picture:
         picture(result, mode, train, factor_text, inplace)
 
-    if "scrub" in page.slots:
+    if page.shows("scrub"):
         with page.slot("scrub"):
             scrub_chart(p, seed, train, result.input.sum().item())
 
-    with page.slot("mean"):
-        means = lesson.running_mean(p, seed)
-        kinds.show(
-            kinds.lines(
-                means,
-                x="draws",
-                y="gap",
-                color=None,
-                x_title=t("dropout.mean_x"),
-                y_title=t("dropout.mean_y"),
-                x_domain=(1, lesson.MAX_DRAWS),
-                y_domain=(0, 3),
-                description=t("dropout.mean_alt"),
-                x_log=True,
-                height=240,
-            ),
-            key="dropout.mean",
-        )
-        st.caption(
-            t("dropout.mean_caption", draws=lesson.MAX_DRAWS, last=num(means["gap"].iloc[-1]))
-        )
+    if page.shows("mean"):
+        with page.slot("mean"):
+            mean_chart(p, seed)
 
     x00, y00 = result.input[0, 0].item(), result.output[0, 0].item()
     kept00 = int(result.kept[0, 0])
@@ -197,6 +179,28 @@ def live(page: Page) -> None:
         )
 
 
+def mean_chart(p: float, seed: int) -> None:
+    """The running average of many training-mode draws approaching the input."""
+    means = lesson.running_mean(p, seed)
+    kinds.show(
+        kinds.lines(
+            means,
+            x="draws",
+            y="gap",
+            color=None,
+            x_title=t("dropout.mean_x"),
+            y_title=t("dropout.mean_y"),
+            x_domain=(1, lesson.MAX_DRAWS),
+            y_domain=(0, 3),
+            description=t("dropout.mean_alt"),
+            x_log=True,
+            height=240,
+        ),
+        key="dropout.mean",
+    )
+    st.caption(t("dropout.mean_caption", draws=lesson.MAX_DRAWS, last=num(means["gap"].iloc[-1])))
+
+
 def scale_question(p: float) -> str:
     return t("dropout.check_question", p=num(p))
 
@@ -220,38 +224,38 @@ def picture(result: lesson.DropoutDraw, mode: str, train: bool, factor_text: str
         ]
     )
 
+    # Each heatmap's side in pixels: side by side, the three fill the picture's width (and
+    # scale down together on a phone).
+    size = 360 if presenting() else 164
     top = max(result.input.max().item(), result.output.max().item(), 1e-6)
-    heat = dict(domain=(0.0, 1.0), row="row", col="col", value="shade", label="label")
+    heat = dict(domain=(0.0, 1.0), row="row", col="col", value="shade", label="label", size=size)
     mask = result.kept.float()
     labels = ["1" if k else "0" for k in result.kept.flatten().tolist()]
-    grids = st.columns(3)
-    with grids[0]:
-        kinds.show(
-            kinds.heatmap(
-                grid_frame(result.input, top), title="x", description=t("dropout.input_alt"), **heat
-            ),
-            key="dropout.input",
-        )
-    with grids[1]:
-        kinds.show(
-            kinds.heatmap(
-                grid_frame(mask, 1.0, labels),
-                title=t("dropout.mask_title"),
-                description=t("dropout.mask_alt"),
-                **heat,
-            ),
-            key="dropout.mask",
-        )
-    with grids[2]:
-        kinds.show(
-            kinds.heatmap(
-                grid_frame(result.output, top),
-                title="y = dropout(x)",
-                description=t("dropout.output_alt", mode=t(f"dropout.mode_{mode}")),
-                **heat,
-            ),
-            key="dropout.output",
-        )
+    input_alt = t("dropout.input_alt")
+    mask_alt = t("dropout.mask_alt")
+    output_alt = t("dropout.output_alt", mode=t(f"dropout.mode_{mode}"))
+    grids = [
+        kinds.heatmap(grid_frame(result.input, top), title="x", description=input_alt, **heat),
+        kinds.heatmap(
+            grid_frame(mask, 1.0, labels),
+            title=t("dropout.mask_title"),
+            description=mask_alt,
+            **heat,
+        ),
+        kinds.heatmap(
+            grid_frame(result.output, top),
+            title="y = dropout(x)",
+            description=output_alt,
+            **heat,
+        ),
+    ]
+    # One chart, not a row of three (one element a move, not six): small enough for a phone.
+    kinds.show(
+        kinds.side_by_side(
+            grids, [size] * 3, description=" ".join((input_alt, mask_alt, output_alt))
+        ),
+        key="dropout.grids",
+    )
 
     if inplace:
         same = result.input_after.equal(result.output)
