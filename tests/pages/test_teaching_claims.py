@@ -290,3 +290,38 @@ def test_snippet_prints_each_layers_parameter_count():
     layer_params = dict(zip(table.iloc[1:-1]["name"], table.iloc[1:-1]["params"], strict=True))
     for name, count in layer_params.items():
         assert printed[f"{name} params"] == count
+
+
+@pytest.mark.parametrize(
+    ("params", "present", "absent"),
+    [
+        ({"fn": "relu,tanh"}, [], ["Φ", "σ is", "threshold"]),
+        ({"fn": "gelu"}, ["Φ is the standard normal CDF"], ["σ is", "threshold"]),
+        ({"fn": "silu,softplus"}, ["σ is the sigmoid", "threshold"], ["Φ"]),
+    ],
+)
+def test_activations_formula_caption_names_only_the_symbols_shown(params, present, absent):
+    captions = "\n".join(c.value for c in open_page("activations", **params).caption)
+    for text in present:
+        assert text in captions, text
+    for text in absent:
+        assert text not in captions, text
+
+
+@pytest.mark.parametrize(
+    ("params", "present", "absent"),
+    [
+        ({}, ["onehot(t)"], ["class weights", "label smoothing"]),
+        ({"mistake": 1}, ["as if it were logits"], ["class weights", "label smoothing"]),
+        ({"smoothing": 0.1}, ["class weights", "ε the label smoothing"], []),
+    ],
+)
+def test_cross_entropy_formula_caption_names_only_the_symbols_shown(params, present, absent):
+    at = open_page("cross_entropy", **params)
+    formula_caption = next(
+        c.value for c in at.caption if "softmax(z)" in c.value or "onehot" in c.value
+    )
+    for text in present:
+        assert text in formula_caption, text
+    for text in absent:
+        assert text not in formula_caption, text

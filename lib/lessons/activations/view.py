@@ -32,7 +32,6 @@ SECTIONS = (
     Part("probe", "activations.probe_title", folded=True),
     Part("module", "activations.module_title", folded=True),
 )
-FORMULA_CAPTION = "activations.formula_caption"
 
 
 def prepare(state: PageState) -> None:
@@ -93,6 +92,13 @@ def secondary(page: Page) -> dict:
     return {"beta": beta, "threshold": threshold}
 
 
+def formula_caption(names) -> str | None:
+    """What the symbols of the shown formulas mean: only those that are there (Φ with GELU, σ
+    with SiLU, β and threshold with softplus); None when nothing needs saying."""
+    parts = [t(f"activations.caption_{n}") for n in ("gelu", "silu", "softplus") if n in names]
+    return " ".join(parts) or None
+
+
 def live(page: Page) -> None:
     state = page.state
     names = state.control(
@@ -151,7 +157,10 @@ def live(page: Page) -> None:
         rf" & f'(x) &= {num(p.slope)}"
         for p in probes
     )
-    page.formula(rf"x = {num(x)}:\qquad\begin{{aligned}}" + r" \\ ".join(rows) + r"\end{aligned}")
+    page.formula(
+        rf"x = {num(x)}:\qquad\begin{{aligned}}" + r" \\ ".join(rows) + r"\end{aligned}",
+        formula_caption(names),
+    )
 
     if page.shows("module"):
         with page.slot("module"):

@@ -34,7 +34,6 @@ SECTIONS = (
         folded=True,
     ),
 )
-FORMULA_CAPTION = "cross_entropy.formula_caption"
 
 
 def prepare(state: PageState) -> None:
@@ -231,7 +230,8 @@ def live(page: Page) -> None:
         with page.slot("scrub"):
             scrub_chart(setup)
 
-    page.formula(formula(setup, result))
+    latex, caption = formula(setup, result)
+    page.formula(latex, t(caption))
     page.code(lambda: lesson.snippet(setup))
 
     before, after = lesson.raise_target_effect(setup)
@@ -340,13 +340,15 @@ def picture(setup: lesson.Setup, result: lesson.Result) -> None:
         )
 
 
-def formula(setup: lesson.Setup, result: lesson.Result) -> str:
-    """The loss and its gradient with the current numbers, in the form these options take."""
+def formula(setup: lesson.Setup, result: lesson.Result) -> tuple[str, str]:
+    """The loss and its gradient with the current numbers, in the form these options take, and
+    the catalog key of the caption that names that form's symbols (and only those)."""
     target, n = setup.target, len(setup.logits)
     weight, smoothing, mistake = setup.weight, setup.label_smoothing, setup.double_softmax
     p_t = result.probs[target]
     onehot = [1.0 if i == target else 0.0 for i in range(n)]
     if weight is None and smoothing == 0 and not mistake and not result.ignored:
+        caption = "cross_entropy.caption_plain"
         latex = (
             rf"\mathrm{{loss}} = -\log\frac{{e^{{z_{{{target}}}}}}}{{\sum_j e^{{z_j}}}}"
             rf" = -\log {num(p_t)} = {num(result.loss)}"
@@ -357,12 +359,14 @@ def formula(setup: lesson.Setup, result: lesson.Result) -> str:
         if setup.reduction == "none":
             latex += r"\quad(\text{shape }(1,))"
     elif mistake and weight is None and smoothing == 0 and not result.ignored:
+        caption = "cross_entropy.caption_mistake"
         latex = (
             rf"p = \mathrm{{softmax}}(z),\quad \mathrm{{loss}} = -\log\frac{{e^{{p_{{{target}}}}}}}"
             rf"{{\sum_j e^{{p_j}}}} = {num(result.loss)} \ \ge\ -\log\frac{{e}}{{e + C - 1}}"
             rf"\\ \frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {column(result.grad)}"
         )
     else:
+        caption = "cross_entropy.caption_general"
         latex = (
             r"\mathrm{loss} = \frac{(1-\varepsilon)\,w_t\,(-\log p_t) + "
             r"\frac{\varepsilon}{C}\sum_j w_j\,(-\log p_j)}"
@@ -371,7 +375,7 @@ def formula(setup: lesson.Setup, result: lesson.Result) -> str:
             rf"\\ \mathrm{{loss}} = {num(result.loss)},\quad"
             rf"\frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {column(result.grad)}"
         )
-    return r"\begin{gathered}" + latex + r"\end{gathered}"
+    return r"\begin{gathered}" + latex + r"\end{gathered}", caption
 
 
 def thumbnail() -> kinds.Spec:
