@@ -190,3 +190,15 @@ def test_t_formats_english_outside_streamlit():
     assert i18n.t("panel.check_right", explanation="Yes.") == ENGLISH["panel.check_right"].replace(
         "{explanation}", "Yes."
     )
+
+
+def test_chinese_lesson_names_follow_one_convention():
+    # The Chinese name first; a PyTorch name, where the lesson is about one, after it in
+    # full-width brackets: 随机失活（Dropout）, not "Dropout" next to 嵌入（Embedding）.
+    zh = {}
+    for lesson in LESSONS:
+        path = ROOT / "lib" / "lessons" / lesson.path / "zh.toml"
+        zh[lesson.path] = tomllib.loads(path.read_text(encoding="utf-8"))[lesson.path]["nav"]
+    for path, name in zh.items():
+        assert re.match(r"[\u4e00-\u9fff]", name), (path, name)
+        assert "(" not in name and ")" not in name, (path, name)  # full-width brackets only
