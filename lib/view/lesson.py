@@ -14,7 +14,8 @@ A lesson's view module (``lib/lessons/<path>/view.py``) provides:
 
 - ``SECTIONS``: its own parts between the formula and the code, as ``Part``s (may be empty);
 - optionally ``FORMULA_CAPTION``: the catalog key of a formula caption that never changes;
-- optionally ``PICTURE_CAPTION``: catalog keys of what is said under the picture, never changing;
+- optionally ``PICTURE_CAPTION``: catalog keys of what is said under the picture, never changing
+  (or ``picture_caption(state)``, where the link decides, e.g. a teacher's lock);
 - ``live(page)``: the fragment body; draws the main controls (into the current container, the
   left column), calls ``page.sync(values)``, fills ``page.picture`` and the slots (``with
   page.slot(name):``) and asks ``page.check(...)``;
@@ -140,8 +141,13 @@ def render(lesson: Lesson) -> None:
         share = share_expander(lesson.path)
     # The key gives the picture a stable class (st-key-lesson-picture) for the browser tests.
     page = Page(lesson, state, picture=right.container(key="lesson-picture"), share=share)
-    if hasattr(view, "PICTURE_CAPTION"):  # static: drawn once, under the picture
-        right.caption("  \n".join(t(key) for key in view.PICTURE_CAPTION))
+    # Static: drawn once, under the picture (``picture_caption(state)`` where it depends on the
+    # link, e.g. a teacher's lock).
+    captions = getattr(view, "PICTURE_CAPTION", ())
+    if hasattr(view, "picture_caption"):
+        captions = view.picture_caption(state)
+    if captions:
+        right.caption("  \n".join(t(key) for key in captions))
     if hasattr(view, "secondary"):
         with left.expander(t("frame.more_controls"), icon=":material/tune:"):
             page.secondary = view.secondary(page) or {}

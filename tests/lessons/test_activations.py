@@ -107,7 +107,7 @@ def test_curves_match_closed_forms(lo, hi, beta, threshold, names):
     table = activations.curves(tuple(names), lo, hi, beta, threshold)
     n = activations.N_POINTS
     assert n == 200
-    assert list(table.columns) == ["fn", "x", "y", "dy"]
+    assert list(table.columns) == ["fn", "x", "y", "dy", "piece"]
     assert len(table) == n * len(names)
     grid = linspace(lo, hi, n)
     for k, name in enumerate(names):
@@ -120,6 +120,9 @@ def test_curves_match_closed_forms(lo, hi, beta, threshold, names):
             value, slope = closed_form(name, row.x, beta, threshold)  # row.x is the float32 x
             assert row.y == approx(value), (name, row.x)
             assert row.dy == approx(slope), (name, row.x)
+            # The slope's line is broken where the derivative jumps: ReLU's at 0 only.
+            jumps = name in ("relu", "leaky_relu")
+            assert row.piece == (1 if jumps and row.x > 0 else 0), (name, row.x)
 
 
 @SETTINGS

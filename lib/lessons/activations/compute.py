@@ -53,6 +53,9 @@ FORMULAS = {
     "silu": r"x\,\sigma(x)",
 }
 NOTES_FOUR = ("relu", "sigmoid", "tanh", "softplus")
+# Where a function's derivative jumps (PyTorch takes the left slope, 0 or 0.01, at the point):
+# the slope is drawn in pieces there, not joined by a steep line.
+KINKS = {"relu": (0.0,), "leaky_relu": (0.0,)}
 
 N_POINTS = 200  # as torch.linspace(-5, 5, 200) in the notes
 RANGE = (-20.0, 20.0)  # lo/hi caps
@@ -88,12 +91,27 @@ def value_and_slope(
 def curves(
     names: tuple[str, ...], lo: float, hi: float, beta: float = 1.0, threshold: float = 20.0
 ) -> pd.DataFrame:
-    """Long table: fn, x, y (value), dy (slope) for each function over linspace(lo, hi, 200)."""
+    """Long table: fn, x, y (value), dy (slope) for each function over linspace(lo, hi, 200),
+    and piece: how many of the function's KINKS lie left of x (the slope is continuous within
+    a piece)."""
     xs = torch.linspace(lo, hi, N_POINTS)
     frames = []
     for name in names:
         y, dy = value_and_slope(name, xs, beta, threshold)
-        frames.append(pd.DataFrame({"fn": name, "x": xs.numpy(), "y": y.numpy(), "dy": dy.numpy()}))
+        piece = torch.zeros_like(xs, dtype=torch.int64)
+        for kink in KINKS.get(name, ()):
+            piece += xs > kink
+        frames.append(
+            pd.DataFrame(
+                {
+                    "fn": name,
+                    "x": xs.numpy(),
+                    "y": y.numpy(),
+                    "dy": dy.numpy(),
+                    "piece": piece.numpy(),
+                }
+            )  # fmt: skip
+        )
     return pd.concat(frames, ignore_index=True)
 
 

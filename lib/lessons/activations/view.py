@@ -25,13 +25,16 @@ def scrub_shown(state: PageState) -> bool:
 
 
 # The tables below the formula are folded: a part costs a slider move nothing until a student
-# opens it. The scrub chart stays open: inside an expander (narrower) its readout would shrink
-# below 8 px on a phone in presenter mode (tests/e2e/test_scrub_browser.py).
+# opens it. f(x) is drawn once, in the picture: scrubbed in the browser where the x control is
+# the student's (its own range input under it), else with the probe marked.
 SECTIONS = (
-    Part("scrub", "activations.scrub_title", "activations.scrub_caption", when=scrub_shown),
     Part("probe", "activations.probe_title", folded=True),
     Part("module", "activations.module_title", folded=True),
 )
+
+
+def picture_caption(state: PageState) -> tuple[str, ...]:
+    return ("activations.scrub_caption",) if scrub_shown(state) else ()
 
 
 def prepare(state: PageState) -> None:
@@ -54,7 +57,9 @@ def tex_name(name: str) -> str:
     return name.replace("_", r"\_")
 
 
-def scrub_chart(names, lo: float, hi: float, beta: float, threshold: float, x: float) -> None:
+def scrub_chart(
+    names, lo: float, hi: float, beta: float, threshold: float, x: float, height: int
+) -> kinds.Spec:
     """f(x) at every probe point the x slider can take, scrubbed in the browser (no rerun)."""
     grid = lesson.scrub_grid(names, lo, hi, beta, threshold, step=X_STEP)
     row = template("activations.scrub_row")  # the template, formatted below (one lookup, not 400)
@@ -63,32 +68,32 @@ def scrub_chart(names, lo: float, hi: float, beta: float, threshold: float, x: f
     for fn, at, y, dy in zip(*columns, strict=True):
         lines.setdefault(at, [f"x = {num(at)}"]).append(row.format(fn=fn, y=num(y), dy=num(dy)))
     readout = pd.DataFrame({"x": list(lines), "text": ["\n".join(v) for v in lines.values()]})
-    kinds.show(
-        kinds.scrub_lines(
-            grid,
-            readout,
-            x="x",
-            y="y",
-            color="fn",
-            x_title="x",
-            y_title="f(x)",
-            x_domain=(lo, hi),
-            y_domain=values_domain(lo, hi),
-            description=t("activations.scrub_alt", fns=", ".join(names)),
-            label=t("activations.scrub_label"),
-            step=X_STEP,
-            value=x,
-            palette=PALETTE,
-        ),
-        key="activations.scrub",
+    return kinds.scrub_lines(
+        grid,
+        readout,
+        x="x",
+        y="y",
+        color="fn",
+        x_title="x",
+        y_title="f(x)",
+        x_domain=(lo, hi),
+        y_domain=values_domain(lo, hi),
+        description=t("activations.scrub_alt", fns=", ".join(names)),
+        label=t("activations.scrub_label"),
+        step=X_STEP,
+        value=x,
+        palette=PALETTE,
+        height=height,
     )
 
 
 def secondary(page: Page) -> dict:
     """softplus's β and threshold: they change one curve of eight."""
     state = page.state
-    beta = state.control(st.slider, "beta", "softplus β (beta)", 0.1, 10.0, step=0.1)
-    threshold = state.control(st.slider, "threshold", "softplus threshold", 1.0, 40.0, step=1.0)
+    beta = state.control(st.slider, "beta", t("activations.beta_label"), 0.1, 10.0, step=0.1)
+    threshold = state.control(
+        st.slider, "threshold", t("activations.threshold_label"), 1.0, 40.0, step=1.0
+    )
     return {"beta": beta, "threshold": threshold}
 
 
@@ -141,11 +146,10 @@ def live(page: Page) -> None:
     table = lesson.curves(names, lo, hi, beta, threshold)  # once: the charts and the table use it
     probes = lesson.probe(names, x, beta, threshold)
     with page.picture:
-        picture(names, table, probes, x)
-
-    if page.shows("scrub"):
-        with page.slot("scrub"):
-            scrub_chart(names, lo, hi, beta, threshold, x)
+        scrub = scrub_shown(state) and scrub_chart(
+            names, lo, hi, beta, threshold, x, PICTURE_HEIGHT
+        )
+        picture(names, table, probes, x, scrub or None)
 
     if page.shows("probe"):
         with page.slot("probe"):
@@ -181,8 +185,9 @@ def live(page: Page) -> None:
     )
 
 
-def picture(names, table: pd.DataFrame, probes, x: float) -> None:
-    """f(x) and f′(x) side by side, each function marked at the probe x."""
+def picture(names, table: pd.DataFrame, probes, x: float, scrub: kinds.Spec | None) -> None:
+    """f(x) and f′(x) side by side, each function marked at the probe x; f(x) is the ``scrub``
+    chart where there is one (it starts at the probe)."""
     marks = pd.DataFrame(
         {
             "fn": [p.fn for p in probes],
@@ -197,7 +202,7 @@ def picture(names, table: pd.DataFrame, probes, x: float) -> None:
     # A row that wraps: side by side on a laptop, one above the other on a phone (one block,
     # not a row of columns); each chart's title is inside it.
     with st.container(horizontal=True):
-        values = kinds.lines(
+        values = scrub or kinds.lines(
             table,
             y="y",
             y_title="f(x)",
@@ -214,6 +219,7 @@ def picture(names, table: pd.DataFrame, probes, x: float) -> None:
             y_domain=(-0.25, 1.25),
             description=t("activations.slopes_alt", fns=", ".join(names)),
             height=PICTURE_HEIGHT,
+            pieces="piece",  # ReLU's slope jumps at 0: drawn as a jump
             **common,
         )
         kinds.show(kinds.titled(slopes, t("activations.slopes_title")), key="activations.slopes")

@@ -70,12 +70,15 @@ def _lines(
     x_log: bool,
     height: int,
     presenter: bool,
+    pieces: str | None = None,
 ) -> alt.LayerChart:
     encoding = {
         "x": alt.X(**_x_channel(x, x_title, x_domain, x_log)),
         "y": alt.Y(**quantitative(y, y_title, y_domain, clamp=True)),
     }
     point_encoding = dict(encoding)
+    if pieces is not None:  # one path per piece: a jump is drawn as a jump, not a steep line
+        encoding["detail"] = alt.Detail(field=pieces, type="nominal")
     if color is not None:
         legend = alt.Legend(
             orient="bottom",
@@ -143,16 +146,18 @@ def lines(
     marks: pd.DataFrame | None = None,
     x_log: bool = False,
     height: int = 300,
+    pieces: str | None = None,
 ) -> Spec:
     """Line chart (one line per ``color`` value), optionally with highlighted points ``marks``
     (same columns) and a vertical rule at their x. ``palette`` pins each series to its colour.
+    ``pieces``: a column that splits a series where it jumps (its line is not drawn across).
     ``x_domain=None``: the x axis spans the data exactly, computed by Vega, so a plotted range
     set by a slider changes the data and not the spec."""
     with_marks = marks is not None and len(marks) > 0
     legend_for_presenter = presenting() and color is not None  # the legend's column rule
     template = _lines(
         x, y, color, x_title, y_title, _tuple(x_domain), _tuple(y_domain), description,
-        _series(data, color, palette), with_marks, x_log, height, legend_for_presenter,
+        _series(data, color, palette), with_marks, x_log, height, legend_for_presenter, pieces,
     )  # fmt: skip
     datasets = {"lines": data, "marks": marks} if with_marks else {"lines": data}
     return with_data(template, **datasets)
