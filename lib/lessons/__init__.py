@@ -22,6 +22,7 @@ ORDER = (
     "sequential",
     "cross_entropy",
     "rnn",
+    "playground",
 )
 LESSONS: tuple[Lesson, ...] = tuple(import_module(f"lib.lessons.{path}").LESSON for path in ORDER)
 BY_PATH: dict[str, Lesson] = {lesson.path: lesson for lesson in LESSONS}

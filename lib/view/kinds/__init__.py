@@ -28,6 +28,7 @@ from lib.view.kinds.matrix import Block, matrices
 from lib.view.kinds.surface import RUN_MARKERS, Marker, surface
 from lib.view.kinds.table import table_heatmap
 from lib.view.kinds.timeline import time_heatmap
+from lib.view.kinds.training import training
 from lib.view.kinds.transform import grid_transform
 
 __all__ = [
@@ -61,5 +62,6 @@ __all__ = [
     "surface",
     "table_heatmap",
     "time_heatmap",
+    "training",
     "two_decimals",
 ]
