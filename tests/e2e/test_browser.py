@@ -37,6 +37,7 @@ def test_home_links_to_every_lesson(page, app_url):
     page.goto(app_url)
     wait_for_app(page)
     links = page.locator("[data-testid=stPageLink] a")
+    expect(links).to_have_count(len(LESSONS))  # the cards are still being drawn at first
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs] == [lesson.path for lesson in LESSONS]
     screenshot(page, "home")
