@@ -133,3 +133,12 @@ def test_mistake_switch(page, app_url):
     q0 = math.exp(p[0]) / sum(math.exp(v) for v in p)
     assert metric(page, "loss") == f"{-math.log(q0):.4f}"
     screenshot(page, "cross_entropy_mistake")
+
+
+def test_cross_entropy_a_click_on_a_class_bar_makes_it_the_target(page, app_url):
+    open_page(page, app_url, "cross_entropy?logits=2,1,0.1&target=0")
+    chart = page.locator(".st-key-lesson-picture [data-testid=stVegaLiteChart]").first
+    bar = chart.locator("path[role=graphics-symbol][aria-label^='class: 2;']")
+    rerun_after(page, bar.click)
+    expect(page).to_have_url(re.compile(r"[?&]target=2(&|$)"))
+    assert metric(page, "softmax[2]") == f"{math.exp(0.1) / sum(map(math.exp, (2, 1, 0.1))):.4f}"

@@ -325,3 +325,15 @@ def test_cross_entropy_formula_caption_names_only_the_symbols_shown(params, pres
         assert text in formula_caption, text
     for text in absent:
         assert text not in formula_caption, text
+
+
+def test_cross_entropy_bars_take_a_click_only_where_the_target_is_the_students():
+    import json
+
+    def picks(**params) -> list[bool]:
+        at = open_page("cross_entropy", **params)
+        specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+        return ['"name": "pick_class"' in json.dumps(spec) for spec in specs]
+
+    assert picks().count(True) == 1  # the probabilities chart: a click picks the target
+    assert not any(picks(lock=1)) and not any(picks(hide="target"))

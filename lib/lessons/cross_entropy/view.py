@@ -224,7 +224,9 @@ def live(page: Page) -> None:
     result = lesson.compute(setup)
 
     with page.picture:
-        picture(setup, result)
+        # A click on a class's bar makes it the target, where the target is the student's.
+        clickable = not (state.locked or "target" in state.hidden)
+        picture(setup, result, state.key("target") if clickable else None)
 
     if page.shows("scrub"):
         with page.slot("scrub"):
@@ -250,7 +252,18 @@ def live(page: Page) -> None:
     )
 
 
-def picture(setup: lesson.Setup, result: lesson.Result) -> None:
+PICK = "pick_class"  # the probability chart's point selection: the class clicked
+
+
+def pick_target(chart_key: str, target_key: str) -> None:
+    """The probability chart's on_select callback: the clicked class becomes the target (run
+    before the rerun, so the target control is drawn with it)."""
+    picked = st.session_state[chart_key].selection.get(PICK) or []
+    if picked and str(picked[0].get("class", "")).isdigit():
+        st.session_state[target_key] = int(picked[0]["class"])
+
+
+def picture(setup: lesson.Setup, result: lesson.Result, target_key: str | None) -> None:
     """The metrics, softmax(z) and the gradient side by side, both as vectors, and what the
     double-softmax mistake did."""
     target, n = setup.target, len(setup.logits)
@@ -288,6 +301,7 @@ def picture(setup: lesson.Setup, result: lesson.Result) -> None:
         label="label",
         description=probs_alt,
         height=BARS_HEIGHT,
+        pick=PICK if target_key else None,
     )
     grads = pd.DataFrame(
         {
@@ -314,7 +328,12 @@ def picture(setup: lesson.Setup, result: lesson.Result) -> None:
     # A row that wraps: side by side on a laptop, one above the other on a phone (one block,
     # not a row of columns).
     with st.container(horizontal=True):
-        kinds.show(titled(probs_chart, t("cross_entropy.probs_title")), key="cross_entropy.probs")
+        chart_key = "cross_entropy.probs"
+        kinds.show(
+            titled(probs_chart, t("cross_entropy.probs_title")),
+            key=chart_key,
+            on_select=(lambda: pick_target(chart_key, target_key)) if target_key else None,
+        )
         kinds.show(titled(grads_chart, t("cross_entropy.grad_title")), key="cross_entropy.grad")
     # The vectors and what the colours say, as one element (one delta a move, not two).
     colours = (

@@ -32,6 +32,7 @@ def _bars(
     height: int,
     font_size: int,
     keep_order: bool,
+    pick: str | None = None,
 ) -> alt.LayerChart:
     position = {
         "x": alt.X(
@@ -50,6 +51,10 @@ def _bars(
             strokeWidth=alt.condition(hit, alt.value(2.5), alt.value(0)),
         )
     )
+    if pick is not None:  # a click on a bar selects its category (the page reads it)
+        bar = bar.add_params(alt.selection_point(name=pick, fields=[x], on="click")).mark_bar(
+            stroke=INK, cursor="pointer"
+        )
     # Vega-Lite has no fontWeight channel (a condition on it was silently dropped, so the
     # highlighted value was never bold): the highlighted bar's value is a layer of its own.
     texts = [
@@ -86,15 +91,18 @@ def bars(
     label: str | None = None,
     height: int = 260,
     keep_order: bool = False,
+    pick: str | None = None,
 ) -> Spec:
     """Bars with one category highlighted (boolean column ``highlight``) and values written
     above positive bars and below negative ones. The highlight is not colour alone: its bar
     is outlined and its value written in bold. ``y_domain=None``: Vega takes it from the data
     (a spec that stays the same while the data changes), with 18% room for the labels.
-    ``keep_order``: the bars in the data's order (a model's layers), not sorted by name."""
+    ``keep_order``: the bars in the data's order (a model's layers), not sorted by name.
+    ``pick``: the name of a point selection a click on a bar makes (field ``x``), for
+    ``show(..., on_select=...)``."""
     template = _bars(
         x, y, highlight, x_title, y_title,
         None if y_domain is None else tuple(float(v) for v in y_domain), description, label,
-        height, 12 if len(data) <= 6 else 9, keep_order,
+        height, 12 if len(data) <= 6 else 9, keep_order, pick,
     )  # fmt: skip
     return with_data(template, bars=data)

@@ -208,10 +208,15 @@ def titled(spec: Spec, title: str, line: float = 14) -> Spec:
     return {**spec, "title": {"text": text, "anchor": "start", "fontWeight": "bold"}}
 
 
-def show(spec: Spec, key: str, width: str | int = "stretch") -> None:
+def show(spec: Spec, key: str, width: str | int = "stretch", on_select=None) -> None:
     """Draw a spec; ``width="content"`` keeps the spec's own width (true-shape matrices), a
-    number of pixels fixes it (charts side by side in a row that wraps on a phone)."""
+    number of pixels fixes it (charts side by side in a row that wraps on a phone).
+    ``on_select``: a callback run when the student selects in the chart (a click on a bar of
+    ``bars(..., pick=...)``); the selection is then in ``st.session_state[key]``."""
     spec = unnamed_marks_hidden(spec)
     if presenting():
         spec = _enlarged(spec)
-    st.vega_lite_chart(spec, key=key, width=width)
+    if on_select is None:
+        st.vega_lite_chart(spec, key=key, width=width)
+    else:
+        st.vega_lite_chart(spec, key=key, width=width, on_select=on_select)
