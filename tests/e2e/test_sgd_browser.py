@@ -83,3 +83,14 @@ def test_sgd_nesterov_error_and_bad_link(page, app_url):
     assert "Nesterov momentum requires a momentum and zero dampening" in code
     assert page.locator("[data-testid=stException]").count() == 0
     screenshot(page, "sgd_nesterov_error")
+
+
+def test_a_click_on_the_surface_starts_the_run_there(page, app_url):
+    open_page(page, app_url, "sgd?x0=-1.8&y0=1.6")
+    chart = page.locator(".st-key-lesson-picture [data-testid=stVegaLiteChart]").first
+    # The cell [1, 1.1] x [-1, -0.9] (Vega names each cell by its corners); its centre, on the
+    # start sliders' 0.1 grid, becomes the start.
+    cell = chart.locator("path[role=graphics-symbol][aria-label^='x: 1; y: −1; x1: 1.1;']")
+    rerun_after(page, lambda: cell.click(force=True))  # force: the path line may lie on top
+    expect(page).to_have_url(re.compile(r"[?&]x0=1\.1&y0=-0\.9(&|$)"))
+    assert metric(page, "steps taken") == "30"

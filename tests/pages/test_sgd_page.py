@@ -283,3 +283,28 @@ def test_no_negative_zero_on_the_page():
     at = open_page("sgd", lr=0.3, momentum=0.5)  # y ends at -3.7e-05
     assert metrics(at)["y"] == "0.0000"
     assert "-0.0000" not in texts(at)
+
+
+def test_a_clicked_cell_starts_on_the_start_sliders_grid_inside_the_cell():
+    from lib.lessons.sgd import compute as sgd
+    from lib.lessons.sgd import view
+
+    lo, hi = sgd.DOMAIN
+    width = (hi - lo) / sgd.GRID
+    for index in range(sgd.GRID):
+        value = view.cell_centre(index)
+        assert lo + index * width - 1e-9 <= value <= lo + (index + 1) * width + 1e-9
+        assert abs(value * 10 - round(value * 10)) < 1e-9  # a value the 0.1 slider can take
+
+
+def test_the_surface_takes_a_click_only_where_the_start_is_the_students():
+    import json
+
+    def picks(**params) -> list[bool]:
+        specs = [
+            json.loads(c.proto.spec) for c in open_page("sgd", **params).get("vega_lite_chart")
+        ]
+        return ['"name": "pick_start"' in json.dumps(spec) for spec in specs]
+
+    assert picks().count(True) == 1
+    assert not any(picks(lock=1)) and not any(picks(hide="x0,y0"))

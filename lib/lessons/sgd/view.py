@@ -89,7 +89,29 @@ def tex_vec(pair) -> str:
     return r"\begin{pmatrix}" + r"\\ ".join(num(v) for v in pair) + r"\end{pmatrix}"
 
 
-def picture(run: lesson.Run, shown: int) -> None:
+PICK = "pick_start"  # the surface's point selection: the cell clicked
+START_PICKED = "sgd._start_picked"  # set by the callback: the start moved, rerun the page
+
+
+def cell_centre(index: int) -> float:
+    """The centre of surface cell ``index`` along one axis, on the start sliders' 0.1 grid."""
+    width = (HI - LO) / lesson.GRID
+    return min(max(round(LO + (index + 0.5) * width, 1), LO), HI)
+
+
+def pick_start(chart_key: str, state: PageState) -> None:
+    """The surface's on_select callback: the clicked cell's centre becomes the start point
+    (x0, y0 are under More settings, drawn by the full run: the live part then reruns it)."""
+    picked = st.session_state[chart_key].selection.get(PICK) or []
+    if picked and {"col", "row"} <= set(picked[0]):
+        st.session_state[state.key("x0")] = cell_centre(int(picked[0]["col"]))
+        st.session_state[state.key("y0")] = cell_centre(int(picked[0]["row"]))
+        st.session_state[START_PICKED] = True
+
+
+def picture(run: lesson.Run, shown: int, state: PageState | None = None) -> None:
+    """The surface with the path, and the loss per step; ``state``: a click on the surface
+    sets the start point (None where the start is not the student's: a teacher's lock)."""
     s = run.settings
     centres, values = lesson.surface_grid(s.surface, s.a)
     levels = [math.log10(v + 0.01) for v in values]  # +0.01: the minimum (f = 0) gets a colour
@@ -144,9 +166,16 @@ def picture(run: lesson.Run, shown: int) -> None:
             domain=(LO, HI),
             count=lesson.GRID,
             description=t("sgd.surface_alt", surface=t(f"sgd.surface_{s.surface}")),
+            pick=PICK if state is not None else None,
         )
         # Fixed size (not stretched to the column): the square domain stays square.
-        kinds.show(kinds.titled(spec, t("sgd.surface_title")), key="sgd.surface", width="content")
+        chart_key = "sgd.surface_chart"  # not "sgd.surface": the surface control's key
+        kinds.show(
+            kinds.titled(spec, t("sgd.surface_title")),
+            key=chart_key,
+            width="content",
+            on_select=(lambda: pick_start(chart_key, state)) if state is not None else None,
+        )
     with right:
         # The loss after each step on a log axis, the divergence bound as a dashed rule.
         spec = kinds.loss_curve(
@@ -295,6 +324,8 @@ def secondary(page: Page) -> dict:
 
 
 def live(page: Page) -> None:
+    if st.session_state.pop(START_PICKED, False):
+        st.rerun(scope="app")  # a click moved the start: its sliders show it too
     state, more = page.state, page.secondary
     lr = state.control(
         st.select_slider,
@@ -361,7 +392,8 @@ def live(page: Page) -> None:
             Metric(t("sgd.taken"), str(shown), help=t("sgd.taken_help", steps=steps)),
         )
 
-        picture(run, shown)
+        clickable = not (state.locked or {"x0", "y0"} & state.hidden)
+        picture(run, shown, state if clickable else None)
         # Under the charts, so that they stay in place when a run starts to diverge.
         if run.error is not None:
             st.code(f"ValueError: {run.error}", language="text", wrap_lines=True)

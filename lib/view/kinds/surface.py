@@ -45,6 +45,7 @@ def _surface(
     markers: tuple[Marker, ...],
     description: str,
     size: int,
+    pick: str | None = None,
 ) -> alt.LayerChart:
     scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
 
@@ -83,6 +84,10 @@ def _surface(
             stroke=alt.Stroke(**level),  # the same colour as an outline hides the seams
         )
     )
+    if pick is not None:  # a click on a cell selects its column and row (the page reads them)
+        cells = cells.add_params(
+            alt.selection_point(name=pick, fields=["col", "row"], on="click")
+        ).mark_rect(strokeWidth=0.6, cursor="pointer")
     path = alt.Chart(named("path"))
     step = alt.Order(field="step", type="quantitative")
     shown = path.transform_filter("datum.shown")
@@ -127,6 +132,7 @@ def surface(
     rest_colour: str = EDGE,
     markers: Sequence[Marker] = RUN_MARKERS,
     size: int | None = None,
+    pick: str | None = None,
 ) -> Spec:
     """The square ``domain`` x ``domain`` cut into ``count`` x ``count`` cells.
 
@@ -134,11 +140,13 @@ def surface(
     in ``bands`` bands). ``path``: step, x, y and shown (the steps drawn solid, in order of
     step; the whole path is drawn dashed under them). ``points``: kind (one of the
     ``markers``'), x and y. Square, ``size`` pixels (by default fits a phone, or fills a
-    projector when presenting); draw it at its own width so it stays square."""
+    projector when presenting); draw it at its own width so it stays square. ``pick``: the
+    name of a point selection a click on a cell makes (its col and row), for
+    ``show(..., on_select=...)``."""
     if size is None:
         size = 440 if presenting() else 330
     template = _surface(
         domain[0], domain[1], count, bands, x_title, y_title, path_colour, rest_colour,
-        tuple(Marker(*m) for m in markers), description, size,
+        tuple(Marker(*m) for m in markers), description, size, pick,
     )  # fmt: skip
     return with_data(template, cells=cells, path=path, points=points)
