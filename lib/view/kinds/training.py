@@ -101,10 +101,10 @@ def _training(
     colour = alt.Color("label", type="nominal", scale=class_scale, legend=None)
     points = alt.Chart(named("points"))
     trained = points.transform_filter("datum.split == 'train'").mark_point(
-        filled=True, size=30, stroke="white", strokeWidth=0.5, opacity=1, clip=True
+        filled=True, size=30, stroke="white", strokeWidth=0.5, opacity=1, clip=True, aria=False
     )
     tested = points.transform_filter("datum.split == 'test'").mark_point(
-        filled=True, size=30, fill="white", strokeWidth=1.5, opacity=1, clip=True
+        filled=True, size=30, fill="white", strokeWidth=1.5, opacity=1, clip=True, aria=False
     )
     boundary = alt.layer(
         cells,
@@ -164,7 +164,7 @@ def _training(
             strokeWidth=2, strokeDash=dash, clip=True
         )
         dot = now.transform_filter(f"datum.metric == '{name}'").mark_point(
-            filled=True, size=40, opacity=1, clip=True
+            filled=True, size=40, opacity=1, clip=True, aria=False
         )
         return alt.layer(
             line.encode(x=x_epoch, y=y, color=split), dot.encode(x=x_epoch, y=y, color=split)
@@ -229,7 +229,7 @@ def training(
     ``texts``: the range input's label, the axis titles x1 and x2, the units' title, epoch,
     loss, accuracy, and the names of the train and test splits."""
     present = presenting()
-    size = 400 if present else 250
+    size = 360 if present else 250  # the whole chart within a 1080-pixel projector
     thumb = 44 if present else 30
     template = _training(
         float(domain[0]), float(domain[1]), grid, code_scale, classes, tuple(layers), unit_grid,
