@@ -17,7 +17,7 @@ from bench.server import ROOT
 from lib.lessons import LESSONS
 
 PARTS = ("deltas", "latency", "scrub", "reruns", "classroom", "cold", "memory")
-SCRUB_PAGES = ("activations", "cross_entropy", "dropout")
+SCRUB_PAGES = ("activations", "cross_entropy", "dropout", "playground")
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
 

@@ -190,3 +190,18 @@ def test_scrub_readout_fits_inside_its_chart_on_a_phone(browser, app_url, path, 
         scrub.shot(f"scrub_fits_{path.split('?')[0]}_{'present' if 'present' in path else 'plain'}")
     finally:
         context.close()
+
+
+def test_playground_scrubs_the_epochs_with_no_rerun(page, app_url):
+    from lib.lessons.playground import compute as playground
+
+    run = playground.train(playground.Settings())
+    scrub = Scrubber(page, app_url, "playground", "epoch")
+    assert scrub.readout()[0] == f"epoch {run.epochs} of {run.epochs}"  # starts at the last one
+    scrub.move(keys="ArrowLeft", times=run.epochs - 5)  # back to epoch 5 by the keyboard
+    assert scrub.readout() == [
+        f"epoch 5 of {run.epochs}",
+        f"loss: train {num(run.train_loss[5])} · test {num(run.test_loss[5])}",
+        f"accuracy: train {num(run.train_acc[5])} · test {num(run.test_acc[5])}",
+    ]
+    scrub.shot("scrub_playground_epoch5")
