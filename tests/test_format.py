@@ -8,21 +8,24 @@ from lib.lessons._format import num
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
-        (-0.0, "0.0000"),
-        (-3.6e-05, "0.0000"),  # rounds to zero: no "-0.0000"
-        (-4.999e-05, "0.0000"),
-        (-0.00051, "-0.0005"),
-        (2.0, "2.0000"),
-        (-2.5, "-2.5000"),
-        (1.23456, "1.2346"),
-        (145.80203247070312, "145.8020"),
+        (2.0, "2"),  # what the value needs: 2·1 + 3 = 5, not 2.0000·1.0000 + 3.0000
+        (5.0, "5"),
+        (-2.5, "-2.5"),
+        (0.6590011, "0.659"),
+        (1 / 0.45, "2.222"),  # four significant digits where the value needs them
+        (-0.9014, "-0.9014"),
+        (145.80203247070312, "145.8"),
+        (-0.0, "0"),  # never a negative zero
+        (-3.6674806e-05, "-3.667e-05"),  # small, not rounded away to a misleading 0
+        (float("inf"), "inf"),
+        (float("nan"), "nan"),
     ],
 )
-def test_num_prints_four_decimals_and_never_a_negative_zero(value, shown):
+def test_num_shows_what_the_value_needs_up_to_four_significant_digits(value, shown):
     assert num(value) == shown
 
 
 def test_a_snippet_prints_what_num_shows():
-    # The snippets print f"{round(v, 4) + 0.0:.4f}": the same text as num(v), for any float.
-    for value in (-0.0, -3.6e-05, -5e-05, 5e-05, 0.12345, -0.12345, 1e-12, -7.77775):
-        assert f"{round(value, 4) + 0.0:.4f}" == num(value)
+    # The snippets print f"{v + 0.0:.4g}": the same text as num(v), for any float.
+    for value in (-0.0, -3.6e-05, 5e-05, 0.12345, -0.12345, 1e-12, -7.77775, 2.0, 1234.5):
+        assert f"{value + 0.0:.4g}" == num(value)

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.lessons import LESSONS
+from lib.lessons._format import num
 from tests.e2e.browser import answer_check, metric, open_page, press_on_slider, unfold
 from tests.e2e.conftest import rerun_after, screenshot, start_server, stop_server, wait_for_app
 
@@ -26,8 +27,8 @@ def test_first_request_deep_link_gets_the_app_frame(browser):
         nav = page.locator("[data-testid=stSidebarNav]")
         assert "torch.nn" in nav.inner_text()  # our section name, not a file listing
         assert "streamlit app" not in nav.inner_text().lower()
-        answer_check(page, f"{1 / 0.75:.4f}")
-        assert metric(page, "kept units") == f"{1 / 0.75:.4f}"
+        answer_check(page, num(1 / 0.75))
+        assert metric(page, "kept units") == num(1 / 0.75)
         page.close()
     finally:
         stop_server(server)
@@ -45,12 +46,12 @@ def test_home_links_to_every_lesson(page, app_url):
 
 def test_autograd_by_url_and_keyboard(page, app_url):
     open_page(page, app_url, "autograd?w=1.5&x=-2&b=0.5")
-    assert metric(page, "y") == f"{1.5 * -2 + 0.5:.4f}"
-    assert metric(page, "w.grad") == f"{-2:.4f}"
+    assert metric(page, "y") == num(1.5 * -2 + 0.5)
+    assert metric(page, "w.grad") == num(-2)
     screenshot(page, "autograd")
     press_on_slider(page, 0, "ArrowRight", times=2)  # w: 1.5 -> 1.7
-    assert metric(page, "x.grad") == f"{1.7:.4f}"
-    assert metric(page, "y") == f"{1.7 * -2 + 0.5:.4f}"
+    assert metric(page, "x.grad") == num(1.7)
+    assert metric(page, "y") == num(1.7 * -2 + 0.5)
     assert re.search(r"[?&]w=1\.7(&|$)", page.url), page.url
     graph = page.locator("[data-testid=stGraphVizChart][aria-label*='computation graph']")
     expect(graph).to_have_count(1)  # the graph drawing (Graphviz), with its alt text
@@ -73,19 +74,19 @@ def test_activations_by_url_and_keyboard(page, app_url):
     press_on_slider(page, 2, "ArrowRight", times=5)  # probe x (after the 2-thumb range): 1 -> 1.5
     assert re.search(r"[?&]x=1\.5(&|$)", page.url), page.url
     sig = 1 / (1 + math.exp(-1.5))
-    expect(page.locator(".katex", has_text=f"{sig:.4f}").first).to_be_visible()
+    expect(page.locator(".katex", has_text=num(sig)).first).to_be_visible()
 
 
 def test_dropout_by_url_and_keyboard(page, app_url):
     open_page(page, app_url, "dropout?p=0.5&seed=3")
     first = metric(page, "sum(y)")
     assert metric(page, "kept units") == "?"  # the check asks for it: hidden until answered
-    answer_check(page, "2.0000")
-    assert metric(page, "kept units") == "2.0000"
+    answer_check(page, "2")
+    assert metric(page, "kept units") == "2"
     screenshot(page, "dropout")
     press_on_slider(page, 0, "ArrowRight", times=1)  # p: 0.5 -> 0.55
-    answer_check(page, f"{1 / 0.45:.4f}")  # a new p, a new question
-    assert metric(page, "kept units") == f"{1 / 0.45:.4f}"
+    answer_check(page, num(1 / 0.45))  # a new p, a new question
+    assert metric(page, "kept units") == num(1 / 0.45)
     assert metric(page, "sum(y)") != first
     assert re.search(r"[?&]p=0\.55(&|$)", page.url), page.url
 
@@ -108,12 +109,12 @@ def test_cross_entropy_by_url_and_keyboard(page, app_url):
     open_page(page, app_url, "cross_entropy?logits=2,1,0.1&target=0")
     z = [2.0, 1.0, 0.1]
     p0 = math.exp(2) / sum(math.exp(v) for v in z)
-    assert metric(page, "loss") == f"{-math.log(p0):.4f}"
+    assert metric(page, "loss") == num(-math.log(p0))
     screenshot(page, "cross_entropy")
     press_on_slider(page, 0, "ArrowRight", times=5)  # z[0]: 2.0 -> 2.5
     z[0] = 2.5
     p0 = math.exp(2.5) / sum(math.exp(v) for v in z)
-    assert metric(page, "loss") == f"{-math.log(p0):.4f}"
+    assert metric(page, "loss") == num(-math.log(p0))
     assert re.search(r"[?&]logits=2\.5%2C1%2C0\.1(&|$)|[?&]logits=2\.5,1,0\.1(&|$)", page.url)
 
 
@@ -131,7 +132,7 @@ def test_mistake_switch(page, app_url):
     z = [2.0, 1.0, 0.1]
     p = [math.exp(v) / sum(math.exp(u) for u in z) for v in z]
     q0 = math.exp(p[0]) / sum(math.exp(v) for v in p)
-    assert metric(page, "loss") == f"{-math.log(q0):.4f}"
+    assert metric(page, "loss") == num(-math.log(q0))
     screenshot(page, "cross_entropy_mistake")
 
 
@@ -141,4 +142,4 @@ def test_cross_entropy_a_click_on_a_class_bar_makes_it_the_target(page, app_url)
     bar = chart.locator("path[role=graphics-symbol][aria-label^='class: 2;']")
     rerun_after(page, bar.click)
     expect(page).to_have_url(re.compile(r"[?&]target=2(&|$)"))
-    assert metric(page, "softmax[2]") == f"{math.exp(0.1) / sum(map(math.exp, (2, 1, 0.1))):.4f}"
+    assert metric(page, "softmax[2]") == num(math.exp(0.1) / sum(map(math.exp, (2, 1, 0.1))))

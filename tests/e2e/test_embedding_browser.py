@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from lib.lessons._format import num
 from tests.e2e.browser import expect_code, metric, open_page, press_on_slider, unfold
 from tests.e2e.conftest import rerun_after, screenshot
 
@@ -17,12 +18,12 @@ def test_embedding_by_url_and_keyboard(page, app_url):
     page.locator("[data-testid=stVegaLiteChart]").first.wait_for()
     assert metric(page, "parameters") == "24"  # 8 x 3
     assert metric(page, "output.shape") == "(3, 3)"
-    assert metric(page, "weight.grad.sum()") == f"{2 * 3:.4f}"  # row 1 twice; padding row 5: 0
+    assert metric(page, "weight.grad.sum()") == num(2 * 3)  # row 1 twice; padding row 5: 0
     screenshot(page, "embedding")
     press_on_slider(page, 1, "ArrowRight", times=2)  # embedding_dim: 3 -> 5
     assert metric(page, "parameters") == "40"
     assert metric(page, "output.shape") == "(3, 5)"
-    assert metric(page, "weight.grad.sum()") == f"{2 * 5:.4f}"
+    assert metric(page, "weight.grad.sum()") == num(2 * 5)
     assert re.search(r"[?&]dim=5(&|$)", page.url), page.url
     table = page.locator("[role=graphics-document][aria-label*='embedding table']")
     table.nth(0).wait_for()  # at least 1  # the heatmap, with its alt text

@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from lib.lessons._format import num
 from lib.lessons.linear import compute as linear
 from tests.e2e.browser import answer_check, expect_code, metric, open_page, press_on_slider, unfold
 from tests.e2e.conftest import screenshot, wait_for_app
@@ -20,7 +21,7 @@ def hand_y(n_in: int, n_out: int, bias: bool, seed: int, x) -> list[str]:
     layer = linear.make_layer(n_in, n_out, bias, seed)
     weight = layer.weight.tolist()
     b = layer.bias.tolist() if bias else [0.0] * n_out
-    return [f"{sum(weight[j][i] * x[i] for i in range(n_in)) + b[j]:.4f}" for j in range(n_out)]
+    return [num(sum(weight[j][i] * x[i] for i in range(n_in)) + b[j]) for j in range(n_out)]
 
 
 def close(shown: str, expected: str) -> bool:

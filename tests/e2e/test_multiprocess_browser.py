@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from lib.lessons._format import num
 from tests.e2e.browser import metric_value, open_page, press_on_slider
 from tests.e2e.conftest import ROOT, _free_port, screenshot, start_server, stop_server
 
@@ -130,9 +131,9 @@ def test_two_processes_behind_nginx_sticky_and_failover(cluster, page):
     upstreams = []
     page.on("response", lambda r: upstreams.append(r.headers.get("x-upstream")))
     open_page(page, base, "autograd?w=1.5&x=-2&b=0.5")
-    expect(y_value(page)).to_have_text(f"{1.5 * -2 + 0.5:.4f}")
+    expect(y_value(page)).to_have_text(num(1.5 * -2 + 0.5))
     press_on_slider(page, 0, "ArrowRight", times=2)  # w: 1.5 -> 1.7, a rerun over the websocket
-    expect(y_value(page)).to_have_text(f"{1.7 * -2 + 0.5:.4f}")
+    expect(y_value(page)).to_have_text(num(1.7 * -2 + 0.5))
     served_by = {u for u in upstreams if u}
     assert len(served_by) == 1, served_by
     (serving,) = served_by
@@ -148,11 +149,11 @@ def test_two_processes_behind_nginx_sticky_and_failover(cluster, page):
     app = page.locator("[data-testid=stApp]")
     expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=30_000)
     expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=30_000)
-    expect(y_value(page)).to_have_text(f"{1.7 * -2 + 0.5:.4f}")
+    expect(y_value(page)).to_have_text(num(1.7 * -2 + 0.5))
 
     # And it works: the next keypress reruns on the surviving process, from the URL's state.
     press_on_slider(page, 0, "ArrowRight")  # w: 1.7 -> 1.8
-    expect(y_value(page)).to_have_text(f"{1.8 * -2 + 0.5:.4f}")
+    expect(y_value(page)).to_have_text(num(1.8 * -2 + 0.5))
     assert re.search(r"[?&]w=1\.8(&|$)", page.url), page.url
     assert page.locator("[data-testid=stException]").count() == 0
     screenshot(page, "multiprocess_after_failover")

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from lib.lessons._format import num
 from lib.lessons.activations import compute as activations
 
 SETTINGS = settings(deadline=None, max_examples=60)
@@ -224,7 +225,7 @@ def test_snippet_prints_hand_values():
     with contextlib.redirect_stdout(out):
         exec(code, {})  # noqa: S102  (our own generated snippet)
     assert out.getvalue().splitlines() == [
-        "relu: f(x) = 0.0000, f'(x) = 0.0000",
-        "sigmoid: f(x) = 0.5000, f'(x) = 0.2500",
-        f"softplus: f(x) = {math.log(2) / 2:.4f}, f'(x) = 0.5000",
+        "relu: f(x) = 0, f'(x) = 0",
+        "sigmoid: f(x) = 0.5, f'(x) = 0.25",
+        f"softplus: f(x) = {num(math.log(2) / 2)}, f'(x) = 0.5",
     ]

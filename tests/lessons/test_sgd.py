@@ -387,8 +387,10 @@ def test_wells_local_minimum_and_escape():
     f = (x^2 - 1)^2 + 0.1 (x + 1)^2; momentum 0.8 carries it to the global one at (-1, 0)."""
     x = (1 + math.sqrt(0.8)) / 2
     plain = sgd.run(sgd.Settings(surface="wells", x0=1.8, lr=0.05, momentum=0.0, steps=200))
-    assert plain.point(200)[0] == pytest.approx(x, abs=1e-4)
-    assert plain.final_loss == pytest.approx((x * x - 1) ** 2 + 0.1 * (x + 1) ** 2, abs=1e-4)
+    assert plain.point(200)[0] == pytest.approx(x, rel=6e-4, abs=1e-4)
+    assert plain.final_loss == pytest.approx(
+        (x * x - 1) ** 2 + 0.1 * (x + 1) ** 2, rel=6e-4, abs=1e-4
+    )
     assert sgd.SURFACE_INFO["wells"].minima[1][0] == pytest.approx(x, rel=1e-12)
     heavy = sgd.run(sgd.Settings(surface="wells", x0=1.8, lr=0.05, momentum=0.8, steps=200))
     assert heavy.point(200) == pytest.approx((-1.0, 0.0), abs=1e-3)
@@ -440,16 +442,16 @@ def test_snippet_prints_the_closed_form_of_plain_gd(a, lr, steps):
     s = sgd.Settings(a=a, lr=lr, momentum=0.0, steps=50)
     printed = run_code(sgd.snippet(s, steps))
     x, y = -1.8 * (1 - lr * a) ** steps, 1.6 * (1 - lr) ** steps
-    assert float(printed["x"]) == pytest.approx(x, abs=1.5e-4)
-    assert float(printed["y"]) == pytest.approx(y, abs=1.5e-4)
-    assert float(printed["loss"]) == pytest.approx(0.5 * (a * x * x + y * y), abs=1.5e-4)
+    assert float(printed["x"]) == pytest.approx(x, rel=6e-4, abs=1.5e-4)
+    assert float(printed["y"]) == pytest.approx(y, rel=6e-4, abs=1.5e-4)
+    assert float(printed["loss"]) == pytest.approx(0.5 * (a * x * x + y * y), rel=6e-4, abs=1.5e-4)
     assert printed["steps taken"] == str(steps)
 
 
 def test_snippet_stops_where_the_closed_form_diverges():
     printed = run_code(sgd.snippet(sgd.Settings(a=10.0, lr=0.21, momentum=0.0, steps=200), 200))
     assert printed["steps taken"] == "34"  # as in test_plain_gd_diverges_just_above_...
-    assert float(printed["x"]) == pytest.approx(-1.8 * (-1.1) ** 34, rel=1e-4)
+    assert float(printed["x"]) == pytest.approx(-1.8 * (-1.1) ** 34, rel=6e-4)
 
 
 def test_snippet_of_refused_settings_prints_pytorchs_error():

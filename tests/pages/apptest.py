@@ -110,7 +110,9 @@ def texts(at: AppTest) -> str:
 
 
 def numbers_in(text: str) -> list[float]:
-    return [float(v) for v in re.findall(r"-?\d+\.\d+", text)]
+    """The numbers written in ``text`` as the page writes them (lib/lessons/_format.num: 5,
+    0.659, -2.5, 1.5e-05)."""
+    return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?", text)]
 
 
 def answer_check(at: AppTest) -> AppTest:

@@ -12,6 +12,7 @@ import math
 import pytest
 import torch
 
+from lib.lessons._format import num
 from tests.pages.apptest import metrics, open_page, run_snippet, snippet, texts
 
 PAGE = "embedding"
@@ -30,7 +31,7 @@ DEFAULT_URL = {
 
 
 def f4(value: float) -> str:
-    return f"{value:.4f}"
+    return num(value)
 
 
 def table(num: int, dim: int, seed: int, padding: int | None = None) -> list[list[float]]:
@@ -79,7 +80,7 @@ def test_repeats_and_padding_from_the_url():
     assert shown["output.shape"] == "(4, 3)"
     assert shown["weight.grad.sum()"] == f4(3 * 3)  # row 1 three times; the padding row: 0
     w = table(7, 3, 3, padding=4)
-    assert float(shown["output.sum()"]) == pytest.approx(3 * sum(w[1]), abs=1e-4)
+    assert float(shown["output.sum()"]) == pytest.approx(3 * sum(w[1]), rel=6e-4, abs=1e-4)
     rows = rows_table(at)
     assert column(rows, "weight.grad") == {"1": f4(3), "4": f4(0)}
     assert column(rows, "times") == {"1": "3", "4": "1"}
@@ -121,10 +122,12 @@ def test_max_norm_rescales_looked_up_rows(max_norm, norm_type):
     renormed = 0
     for r in sorted(set(ids)):
         n = norm(w[r])
-        assert float(before[str(r)]) == pytest.approx(n, abs=1e-4)
+        assert float(before[str(r)]) == pytest.approx(n, rel=6e-4, abs=1e-4)
         if n > max_norm:
             renormed += 1
-            assert float(after[str(r)]) == pytest.approx(max_norm * n / (n + 1e-7), abs=1e-4)
+            assert float(after[str(r)]) == pytest.approx(
+                max_norm * n / (n + 1e-7), rel=6e-4, abs=1e-4
+            )
         else:
             assert after[str(r)] == before[str(r)]
         assert float(after[str(r)]) <= max_norm + 1e-4 or n <= max_norm
@@ -226,7 +229,7 @@ def test_check_yourself_reveals_pytorchs_answer():
     next(r for r in at.radio if "appears" in r.label).set_value(f4(1))
     next(b for b in at.button if b.label == "Reveal").click().run()
     assert not at.success
-    assert any("2.0000" in w.value for w in at.warning)
+    assert any("2" in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize(

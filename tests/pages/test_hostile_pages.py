@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from lib.lessons import BY_PATH
+from lib.lessons._format import num
 from lib.view.text import md_escape
 from tests.pages.apptest import PAGES, ROOT, metrics, open_page
 
@@ -356,5 +357,5 @@ def test_hide_takes_repeated_keys_like_every_list():
 
 def test_a_link_value_past_the_cap_is_noticed_even_if_its_start_is_valid():
     at = open_page("autograd", w="1" + " " * 500 + "x")  # only the first 400 characters count
-    assert metrics(at)["y"] == f"{1 * 1 + 3:.4f}"
+    assert metrics(at)["y"] == num(1 * 1 + 3)
     assert len(at.warning) == 1

@@ -9,11 +9,12 @@ import math
 
 import pytest
 
+from lib.lessons._format import num
 from tests.pages.apptest import PAGES, metrics, numbers_in, open_answered, open_page, texts
 
 
 def f4(value: float) -> str:
-    return f"{value:.4f}"
+    return num(value)
 
 
 def test_home_lists_every_lesson_in_order():
@@ -73,7 +74,7 @@ def test_autograd_numbers(w, x, b):
 
 def test_autograd_defaults_are_the_notes_values():
     shown = metrics(open_page("autograd"))
-    assert shown["y"] == "5.0000"  # 2 * 1 + 3
+    assert shown["y"] == "5"  # 2 * 1 + 3
 
 
 def test_autograd_backward_again_doubles_then_zero_grad_clears():
@@ -139,16 +140,18 @@ def test_activations_probe_matches_closed_forms():
         "silu": (x * sigmoid(x), sigmoid(x) * (1 + x * (1 - sigmoid(x)))),
     }
     for name, (value, slope) in expected.items():
-        assert float(table.loc[name, "f(x)"]) == pytest.approx(value, abs=1e-4), name
-        assert float(table.loc[name, "f'(x)"]) == pytest.approx(slope, abs=1e-4), name
+        assert float(table.loc[name, "f(x)"]) == pytest.approx(value, rel=6e-4, abs=1e-4), name
+        assert float(table.loc[name, "f'(x)"]) == pytest.approx(slope, rel=6e-4, abs=1e-4), name
 
 
 def test_activations_softplus_beta_from_url():
     x, beta = 1.0, 2.0
     at = open_page("activations", fn="softplus", x=x, beta=beta)
     row = at.table[0].value.loc["softplus"]
-    assert float(row["f(x)"]) == pytest.approx(math.log1p(math.exp(beta * x)) / beta, abs=1e-4)
-    assert float(row["f'(x)"]) == pytest.approx(sigmoid(beta * x), abs=1e-4)
+    assert float(row["f(x)"]) == pytest.approx(
+        math.log1p(math.exp(beta * x)) / beta, rel=6e-4, abs=1e-4
+    )
+    assert float(row["f'(x)"]) == pytest.approx(sigmoid(beta * x), rel=6e-4, abs=1e-4)
 
 
 def test_activations_bad_url_values():
@@ -184,7 +187,7 @@ def test_dropout_scale_and_kept_values(p):
     assert 0 <= kept <= 64 and shown["kept"].endswith("of 64")
     # Every output value in the formula line is 0 or x/(1-p): y[0,0] from the page.
     y00 = float(shown["y[0, 0]"])
-    assert y00 == pytest.approx(0.0) or y00 == pytest.approx(1.0 / (1 - p), abs=1e-4)
+    assert y00 == pytest.approx(0.0) or y00 == pytest.approx(1.0 / (1 - p), rel=6e-4, abs=1e-4)
 
 
 def test_dropout_eval_is_identity():
@@ -255,7 +258,7 @@ def test_cross_entropy_double_softmax_mistake():
 def test_cross_entropy_ignore_index_gives_nan_mean():
     at = open_page("cross_entropy", logits="2,1,0.1", target=0, ignore=0)
     assert metrics(at)["loss"] == "nan"
-    assert "grad = [0.0000, 0.0000, 0.0000]" in texts(at)
+    assert "grad = [0, 0, 0]" in texts(at)
 
 
 @pytest.mark.parametrize(

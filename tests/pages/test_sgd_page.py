@@ -8,6 +8,8 @@ import math
 
 import pytest
 
+from lib.lessons._format import num
+from lib.lessons.sgd import compute as sgd
 from tests.pages.apptest import metrics, open_page, run_snippet, snippet, texts
 
 HEADLINE = ("x", "y", "loss", "steps taken")
@@ -42,8 +44,8 @@ def shown_numbers(at) -> tuple[float, float, float, int]:
 
 def assert_at(at, a, point, steps_taken):
     x, y, loss, taken = shown_numbers(at)
-    assert (x, y) == pytest.approx(point, abs=1.5e-4)
-    assert loss == pytest.approx(bowl(a, *point), abs=1.5e-4)
+    assert (x, y) == pytest.approx(point, rel=6e-4, abs=1.5e-4)
+    assert loss == pytest.approx(bowl(a, *point), rel=6e-4, abs=1.5e-4)
     assert taken == steps_taken
 
 
@@ -97,19 +99,19 @@ def test_show_fewer_steps_and_the_step_table():
     assert list(zh["步"]) == [1, 2, 3]  # the header in the page's language
     first = table.iloc[0]
     # Step 1 starts at the start point; its gradient is (a x0, y0) and the buffer equals it.
-    assert first["p"] == "(-1.8000, 1.6000)"
-    assert first["p.grad"] == "(-18.0000, 1.6000)" == first["momentum_buffer"]
-    assert first["f(p)"] == f"{bowl(10.0, -1.8, 1.6):.4f}"
+    assert first["p"] == "(-1.8, 1.6)"
+    assert first["p.grad"] == "(-18, 1.6)" == first["momentum_buffer"]
+    assert first["f(p)"] == num(bowl(10.0, -1.8, 1.6))
     after = [tuple(float(v) for v in cell.strip("()").split(", ")) for cell in table.iloc[:, -1]]
-    assert after == [pytest.approx(p, abs=1.5e-4) for p in points[1:]]
+    assert after == [pytest.approx(p, rel=6e-4, abs=1.5e-4) for p in points[1:]]
 
 
 def test_table_with_weight_decay_shows_the_decayed_gradient_in_the_buffer():
     at = open_page("sgd", show=1, wd=0.5, momentum=0.9)
     first = at.table[0].value.iloc[0]
     # p.grad = (-18, 1.6); + 0.5 p = (-0.9, 0.8): the buffer starts at (-18.9, 2.4).
-    assert first["p.grad"] == "(-18.0000, 1.6000)"
-    assert first["p.grad + wd·p"] == "(-18.9000, 2.4000)" == first["momentum_buffer"]
+    assert first["p.grad"] == "(-18, 1.6)"
+    assert first["p.grad + wd·p"] == "(-18.9, 2.4)" == first["momentum_buffer"]
 
 
 def test_no_momentum_no_buffer_in_the_table():
@@ -166,12 +168,12 @@ def test_too_large_a_learning_rate_diverges_and_stops():
     at = open_page("sgd", lr=0.21, momentum=0, steps=200)
     x, y, loss, taken = shown_numbers(at)
     assert taken == 34
-    assert x == pytest.approx(-1.8 * (-1.1) ** 34, rel=1e-4)
+    assert x == pytest.approx(-1.8 * (-1.1) ** 34, rel=6e-4)
     assert loss > 1e4 and math.isfinite(loss)
     assert any("diverged" in i.value for i in at.info)
     buttons(at)["Step"].click().run()  # a stopped run has no next step: nothing changes
     assert metrics(at)["steps taken"] == "34" and at.query_params["show"] == "200"
-    assert "lr < **0.2000**" in texts(at)  # the stability limit 2/lambda_max, lambda_max = 10
+    assert "lr < **0.2**" in texts(at)  # the stability limit 2/lambda_max, lambda_max = 10
 
 
 def test_nesterov_without_momentum_shows_pytorchs_error():
@@ -188,8 +190,10 @@ def test_wells_settles_in_the_local_minimum():
     at = open_page("sgd", surface="wells", x0=1.8, lr=0.05, momentum=0, steps=200)
     x_local = (1 + math.sqrt(0.8)) / 2
     x, y, loss, _ = shown_numbers(at)
-    assert x == pytest.approx(x_local, abs=1.5e-4)
-    assert loss == pytest.approx((x_local**2 - 1) ** 2 + 0.1 * (x_local + 1) ** 2, abs=2e-4)
+    assert x == pytest.approx(x_local, rel=6e-4, abs=1.5e-4)
+    assert loss == pytest.approx(
+        (x_local**2 - 1) ** 2 + 0.1 * (x_local + 1) ** 2, rel=6e-4, abs=2e-4
+    )
 
 
 def test_formula_shows_the_current_step():
@@ -199,7 +203,7 @@ def test_formula_shows_the_current_step():
     assert "step 2:" in latex
     assert rf"\begin{{pmatrix}}{m['x']}\\ {m['y']}\end{{pmatrix}}" in latex
     # b_2 = 0.5 b_1 + g_2 with b_1 = g_1 = (-18, 1.6)
-    assert r"\begin{pmatrix}-18.0000\\ 1.6000\end{pmatrix}" in latex
+    assert r"\begin{pmatrix}-18\\ 1.6\end{pmatrix}" in latex
 
 
 def test_lock_makes_the_controls_read_only():
@@ -215,7 +219,7 @@ def test_check_yourself_answer_comes_from_the_optimizer():
     question = next(r for r in at.radio if "momentum_buffer" in r.label)
     question.set_value("grad")
     next(b for b in at.button if b.label == "Reveal").click().run()
-    assert at.success and "(-18.0000, 1.6000)" in at.success[0].value
+    assert at.success and "(-18, 1.6)" in at.success[0].value
 
 
 @pytest.mark.parametrize(
@@ -279,10 +283,12 @@ def test_on_the_stability_limit_the_page_says_it_neither_converges_nor_diverges(
     assert "neither" not in texts(open_page("sgd", lr=0.25, momentum=0.5))
 
 
-def test_no_negative_zero_on_the_page():
-    at = open_page("sgd", lr=0.3, momentum=0.5)  # y ends at -3.7e-05
-    assert metrics(at)["y"] == "0.0000"
-    assert "-0.0000" not in texts(at)
+def test_small_numbers_keep_their_digits_and_zero_has_no_sign():
+    at = open_page("sgd", lr=0.3, momentum=0.5)  # y ends at -3.7e-05, not at a misleading 0
+    y = sgd.run(sgd.Settings("bowl", 10.0, -1.8, 1.6, 0.3, 0.5, 0.0, False, 0.0, 30)).point(30)[1]
+    assert metrics(at)["y"] == num(y) and "e-05" in num(y)
+    minimum = open_page("sgd", x0=0, y0=0)  # the start is the minimum: every step is 0
+    assert metrics(minimum)["x"] == "0" == metrics(minimum)["y"]
 
 
 def test_a_clicked_cell_starts_on_the_start_sliders_grid_inside_the_cell():

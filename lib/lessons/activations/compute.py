@@ -201,7 +201,7 @@ def snippet(names: tuple[str, ...], x: float, beta: float, threshold: float) -> 
         "    x.grad = None",
         "    y = f(x)",
         "    y.sum().backward()  # dy/dx by autograd",
-        "    fx, dfx = (round(v.item(), 4) + 0.0 for v in (y, x.grad))  # + 0.0: no -0.0",
-        '    print(f"{name}: f(x) = {fx:.4f}, f\'(x) = {dfx:.4f}")',
+        "    fx, dfx = (v.item() + 0.0 for v in (y, x.grad))  # + 0.0: no -0.0",
+        '    print(f"{name}: f(x) = {fx:.4g}, f\'(x) = {dfx:.4g}")',
     ]
     return "\n".join(lines) + "\n"

@@ -190,8 +190,8 @@ b = torch.tensor({literal(b)}, requires_grad=True)
 y = w * x + b
 y.backward()
 
-print(f"y = {{round(y.item(), 4) + 0.0:.4f}}")
-print(f"w.grad = {{round(w.grad.item(), 4) + 0.0:.4f}}")
-print(f"x.grad = {{round(x.grad.item(), 4) + 0.0:.4f}}")
-print(f"b.grad = {{round(b.grad.item(), 4) + 0.0:.4f}}")
+print(f"y = {{y.item() + 0.0:.4g}}")
+print(f"w.grad = {{w.grad.item() + 0.0:.4g}}")
+print(f"x.grad = {{x.grad.item() + 0.0:.4g}}")
+print(f"b.grad = {{b.grad.item() + 0.0:.4g}}")
 """

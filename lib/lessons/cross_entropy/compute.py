@@ -154,8 +154,8 @@ target = torch.tensor([{setup.target}])
 loss = F.cross_entropy(inputs.unsqueeze(0), target, {", ".join(args)})
 loss.sum().backward()
 
-fmt = lambda t: "[" + ", ".join(f"{{round(v, 4) + 0.0:.4f}}" for v in t.tolist()) + "]"
-print(f"loss = {{round(loss.sum().item(), 4) + 0.0:.4f}}")
+fmt = lambda t: "[" + ", ".join(f"{{v + 0.0:.4g}}" for v in t.tolist()) + "]"
+print(f"loss = {{loss.sum().item() + 0.0:.4g}}")
 print(f"softmax = {{fmt(logits.softmax(dim=0))}}")
 print(f"grad = {{fmt(logits.grad)}}")
 """

@@ -115,6 +115,6 @@ dropout.{mode}
 y = dropout(x)
 
 print(f"kept = {{int((y != 0).sum())}} of {{y.numel()}}")
-print(f"sum(y) = {{round(y.sum().item(), 4) + 0.0:.4f}}")
-print(f"y[0, 0] = {{round(y[0, 0].item(), 4) + 0.0:.4f}}")
+print(f"sum(y) = {{y.sum().item() + 0.0:.4g}}")
+print(f"y[0, 0] = {{y[0, 0].item() + 0.0:.4g}}")
 """

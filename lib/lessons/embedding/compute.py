@@ -237,8 +237,8 @@ if grad is not None and grad.is_sparse:
 changed = (emb.weight.detach() != before).any(dim=1)  # rows max_norm rescaled in place
 print(f"parameters = {{sum(p.numel() for p in emb.parameters())}}")
 print(f"output.shape = {{tuple(out.shape)}}")
-print(f"output.sum() = {{round(out.sum().item(), 4) + 0.0:.4f}}")
-print(f"weight.grad.sum() = {{'None' if grad is None else format(grad.sum().item(), '.4f')}}")
+print(f"output.sum() = {{out.sum().item() + 0.0:.4g}}")
+print(f"weight.grad.sum() = {{'None' if grad is None else format(grad.sum().item() + 0.0, '.4g')}}")
 print(f"rows renormalised = {{int(changed.sum())}}")
 """
 

@@ -164,6 +164,6 @@ y = layer(x)  # = x @ layer.weight.T + layer.bias
 
 print(f"weight.shape = {{tuple(layer.weight.shape)}}")
 for j, value in enumerate(y.tolist()):
-    print(f"y[{{j}}] = {{round(value, 4) + 0.0:.4f}}")
+    print(f"y[{{j}}] = {{value + 0.0:.4g}}")
 print(f"parameters = {{sum(p.numel() for p in layer.parameters())}}")
 """

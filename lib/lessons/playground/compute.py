@@ -492,9 +492,9 @@ for epoch in range({epochs}):
 model.eval()
 with torch.no_grad():
     out_train, out_test = model(x_train), model(x_test)
-    print(f"train loss = {{loss_fn(out_train, y_train).item():.4f}}")
-    print(f"test loss = {{loss_fn(out_test, y_test).item():.4f}}")
-    print(f"train accuracy = {{(out_train.argmax(1) == y_train).float().mean().item():.4f}}")
-    print(f"test accuracy = {{(out_test.argmax(1) == y_test).float().mean().item():.4f}}")
+    print(f"train loss = {{loss_fn(out_train, y_train).item() + 0.0:.4g}}")
+    print(f"test loss = {{loss_fn(out_test, y_test).item() + 0.0:.4g}}")
+    print(f"train accuracy = {{(out_train.argmax(1) == y_train).float().mean().item() + 0.0:.4g}}")
+    print(f"test accuracy = {{(out_test.argmax(1) == y_test).float().mean().item() + 0.0:.4g}}")
 """
     )

@@ -282,7 +282,7 @@ torch.manual_seed({int(setup.seed)})
 {build_line}
 {feed}{call}
 
-fmt = lambda v: "[" + ", ".join(f"{{round(e, 4) + 0.0:.4f}}" for e in v.tolist()) + "]"
+fmt = lambda v: "[" + ", ".join(f"{{e + 0.0:.4g}}" for e in v.tolist()) + "]"
 print(f"parameters = {{sum(p.numel() for p in {name}.parameters())}}")
 print(f"output.shape = {{tuple(output.shape)}}")
 print(f"h_n.shape = {{tuple(h_n.shape)}}")

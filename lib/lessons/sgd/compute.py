@@ -384,9 +384,9 @@ for step in range({int(steps)}):
     taken += 1
 
 x, y = p.tolist()
-print(f"x = {{round(x, 4) + 0.0:.4f}}")
-print(f"y = {{round(y, 4) + 0.0:.4f}}")
-print(f"loss = {{round(f(p[0], p[1]).item(), 4) + 0.0:.4f}}")
+print(f"x = {{x + 0.0:.4g}}")
+print(f"y = {{y + 0.0:.4g}}")
+print(f"loss = {{f(p[0], p[1]).item() + 0.0:.4g}}")
 print(f"steps taken = {{taken}}")
 """
     )
