@@ -30,7 +30,9 @@ def graph_dot(result: lesson.Backward) -> str:
     ]
     nodes.append(("y", "out", ("y", num(result.y), t("autograd.graph_output"))))
     edges = [(e.src, e.dst) for e in result.edges] + [(result.nodes[-1].id, "y")]
-    return kinds.dot(nodes, edges, GRAPH_FILLS, presenting=presenting())
+    return kinds.dot(
+        nodes, edges, GRAPH_FILLS, title=t("autograd.graph_title"), presenting=presenting()
+    )
 
 
 def curve_chart(result: lesson.Backward, w: float, x: float, b: float) -> kinds.Spec:
@@ -70,7 +72,6 @@ def live(page: Page) -> None:
         )
         left, right = st.columns([3, 2])  # one above the other on a phone
         with left:
-            st.markdown(f"**{t('autograd.graph_title')}**")
             st.graphviz_chart(graph_dot(result), alt=t("autograd.graph_alt"))
         curve = kinds.titled(curve_chart(result, w, x, b), t("autograd.chart_title"))
         with right:

@@ -122,6 +122,7 @@ def dot(
     edges: Sequence[tuple[str, str]],
     fills: dict[str, str],
     *,
+    title: str = "",
     presenting: bool = False,
 ) -> str:
     """A computation graph in Graphviz's DOT, top to bottom: ``nodes`` are (id, kind, lines),
@@ -129,9 +130,18 @@ def dot(
     output. Graphviz sizes every box to its text, so nothing spills out of a box on a phone or
     a projector, and the arrows never cross the text (issue 13: the hand-made layout did)."""
     size = 16 if presenting else 12
+    # The title inside the drawing (a heading of its own would be one more element a move).
+    heading = (
+        f", label=<<b>{_dot_text(title)}</b>>, labelloc=t, labeljust=l, fontsize={size + 2},"
+        ' fontname="Source Sans Pro, sans-serif"'
+        if title
+        else ""
+    )
     lines = [
         "digraph {",
-        '  graph [rankdir=TB, bgcolor="transparent", nodesep=0.25, ranksep=0.3, margin=0];',
+        '  graph [rankdir=TB, bgcolor="transparent", nodesep=0.25, ranksep=0.3, margin=0'
+        + heading
+        + "];",
         f'  node [shape=box, style="rounded,filled", color="#4B5563", fontcolor="{INK}",'
         f' fontname="Source Sans Pro, sans-serif", fontsize={size}, margin="0.12,0.05"];',
         f'  edge [color="{EDGE}", arrowsize=0.7];',
