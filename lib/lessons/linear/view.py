@@ -124,9 +124,9 @@ def vector(values) -> str:
     return "[" + ", ".join(num(v) for v in values) + "]"
 
 
-# Entries a one-line matrix equation may hold before it is wider than the page (9, e.g. 3 -> 2,
-# was cut off at 1280 x 800): beyond this the factors go on lines of their own.
-ONE_LINE_ENTRIES = 8
+# Entries a one-line matrix equation may hold before it is wider than a phone (8, the default
+# 2 -> 2, was cut off at 390 px; 9 at 1280 x 800): beyond this the factors go on lines of their own.
+ONE_LINE_ENTRIES = 5
 TERMS_PER_LINE = 3  # terms of the worked y_0 on one line
 
 
@@ -142,7 +142,8 @@ def formula_tex(weight, b, x: tuple[float, ...], y: list[float], count: str | No
     y_0 worked out term by term."""
     n_out, n_in = weight.shape
     symbols = r"y = x A^\top + b" if b is not None else r"y = x A^\top"
-    head = symbols + rf"\qquad A = \texttt{{layer.weight}}:\ ({n_out}\times{n_in})"
+    # Two short lines, not one long one: every line of the formula fits a phone's width.
+    head = symbols + rf" \\ A = \texttt{{layer.weight}}:\ ({n_out}\times{n_in})"
     factors = [(row_tex(x), "x"), (matrix_tex(weight.T), r"A^\top")]
     if b is not None:
         factors.append((row_tex(b.tolist()), "b"))
