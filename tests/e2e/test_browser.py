@@ -55,7 +55,7 @@ def test_autograd_by_url_and_keyboard(page, app_url):
     assert re.search(r"[?&]w=1\.7(&|$)", page.url), page.url
     graph = page.locator("[data-testid=stGraphVizChart][aria-label*='computation graph']")
     expect(graph).to_have_count(1)  # the graph drawing (Graphviz), with its alt text
-    expect(graph.locator("svg")).to_contain_text("grad 1.7000")  # x.grad = w, in x's box
+    expect(graph.locator("svg")).to_contain_text(f"grad {num(1.7)}")  # x.grad = w, in x's box
 
 
 def test_autograd_backward_again_in_browser(page, app_url):
