@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import torch
 
@@ -157,6 +158,10 @@ def make_optimizer(p: torch.Tensor, s: Settings) -> torch.optim.SGD:
     )
 
 
+# A class moves the same sliders to the same values: each setting's run (a pure function of
+# it, immutable) is computed once per process and shared (a class of 60 on sgd: p95 3.4 s
+# before, bench/RESULTS.md).
+@lru_cache(maxsize=512)
 def run(s: Settings) -> Run:
     """``s.steps`` real SGD steps from (x0, y0), stopping early if the loss blows up."""
     f = loss_function(s.surface, s.a)
@@ -205,9 +210,10 @@ def run(s: Settings) -> Run:
     return Run(s, start_loss, steps, final_loss)
 
 
+@lru_cache(maxsize=64)
 def surface_grid(
     surface: str, a: float = 1.0, cells: int = GRID
-) -> tuple[list[float], list[float]]:
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Cell centres along one axis, and f at every cell centre (row-major, y outer, x inner),
     computed by the same torch function the optimizer uses."""
     lo, hi = DOMAIN
@@ -215,7 +221,7 @@ def surface_grid(
     centres = torch.linspace(lo + width / 2, hi - width / 2, cells, dtype=torch.float64)
     ys, xs = torch.meshgrid(centres, centres, indexing="ij")
     values = loss_function(surface, a)(xs, ys)
-    return centres.tolist(), values.flatten().tolist()
+    return tuple(centres.tolist()), tuple(values.flatten().tolist())  # cached: immutable
 
 
 @dataclass(frozen=True)
