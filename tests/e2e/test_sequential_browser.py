@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import metric, open_page, press_on_slider, unfold
+from tests.e2e.browser import metric, metric_value, open_page, press_on_slider, unfold
 from tests.e2e.conftest import rerun_after, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -32,7 +32,9 @@ def test_sequential_by_url_and_keyboard(page, app_url):
 
     press_on_slider(page, 0, "ArrowRight", times=1)  # size: 28 -> 29
     side = out_size(out_size(29, 5), 5)
-    assert metric(page, "output shape") == f"(2, 64, {side}, {side})"
+    # Retried until the run the key started has drawn (one CI run read it while the page was
+    # still redrawing and saw a stale "—").
+    expect(metric_value(page, "output shape")).to_have_text(f"(2, 64, {side}, {side})")
     assert re.search(r"[?&]size=29(&|$)", page.url), page.url
     charts = page.locator("[role=graphics-document][aria-label*='parameters of each layer']")
     expect(charts).to_have_count(1)  # the parameters chart, with its alt text

@@ -4,7 +4,6 @@ seed, its data (shapes, ranges, classes), its caps, and its "Reproduce this" scr
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 import torch
@@ -169,19 +168,15 @@ LARGEST = lesson.Settings(
 )  # fmt: skip
 
 
-def test_training_time_and_data_size():
-    """The default trains in <= 300 ms, the largest setting (1500 steps, 100 epochs, 48 units,
-    the most snapshots) in <= 3 s, and sends < 2 MB (generous margins: the machine is shared)."""
-    torch.set_num_threads(1)
-    lesson.train(SMALL)  # warm up
-    start = time.perf_counter()
-    lesson.train(lesson.Settings())
-    assert time.perf_counter() - start < 0.6
-    start = time.perf_counter()
+def test_the_largest_setting_is_capped_in_steps_and_data():
+    """The work a setting can ask for is capped in optimizer steps (1500: about 2 s here, the
+    default about 0.1 s; bench/RESULTS.md measures them, tests never time) and the data a
+    setting sends stays under 2 MB."""
     run = lesson.train(LARGEST)
-    assert time.perf_counter() - start < 6
     assert run.epochs == 100 and run.epochs * LARGEST.batches == lesson.MAX_STEPS
     assert lesson.data_bytes(run) < 2_000_000
+    default = lesson.Settings()
+    assert default.epochs * default.batches <= lesson.MAX_STEPS // 5
 
 
 # lr = 10 on a deep ELU network: the weights blow up to inf after one epoch.
