@@ -70,7 +70,7 @@ WD_RANGE = (0.0, 0.1)
 SMOOTHING_RANGE = (0.0, 0.5)
 DROPOUT_RANGE = (0.0, 0.9)
 
-GRID = 30  # the decision boundary: GRID x GRID cells (40 x 40 took 68 ms a scrub step, bench)
+GRID = 40  # the decision boundary: GRID x GRID cells over the square
 NEURON_GRID = 12  # each hidden unit's picture: NEURON_GRID x NEURON_GRID cells
 CODE_SCALE = 1000  # boundary code = class * CODE_SCALE + round(confidence * (CODE_SCALE - 1))
 NO_CLASS = -1  # boundary code where the probabilities are nan (a diverged run)
