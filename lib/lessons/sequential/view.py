@@ -392,18 +392,20 @@ def failure_panel(state: PageState, forward: lesson.Forward, uids: list[int]) ->
 
 
 def formula_latex(forward: lesson.Forward, hidden: Hidden = Hidden()) -> str:
+    """Two blocks, one under the other: the parameter counts, then the output heights. Side by
+    side they were wider than a phone."""
     cdot = r"\cdot "
-    lines = [
-        r"\text{Conv2d}: & \ C_{out}\cdot C_{in}\cdot k\cdot k + C_{out}"
-        r" && H_{out} = \left\lfloor \frac{H + 2p - k}{s} \right\rfloor + 1",
-        r"\text{Linear}: & \ \mathit{in}\cdot \mathit{out} + \mathit{out} &&",
+    params = [
+        r"\text{Conv2d}: & \ C_{out}\cdot C_{in}\cdot k\cdot k + C_{out}",
+        r"\text{Linear}: & \ \mathit{in}\cdot \mathit{out} + \mathit{out}",
     ]
+    sizes = [r"H_{out}: & \ \left\lfloor \frac{H + 2p - k}{s} \right\rfloor + 1"]
     for i, row in enumerate(forward.rows):
         kind, a = row.layer.kind, row.layer.args
         if kind not in ("conv", "pool", "linear"):
             continue
-        params = f"{row.formula.replace('·', cdot)} = {row.params}" if row.params else "0"
-        size = ""
+        count = f"{row.formula.replace('·', cdot)} = {row.params}" if row.params else "0"
+        params.append(rf"\text{{{row.name}}}: & \ {count}")
         if kind in ("conv", "pool") and row.in_shape is not None and len(row.in_shape) == 4:
             k, s, p = (a[1], a[2], a[3]) if kind == "conv" else (a[0], a[1], 0)
             n = row.in_shape[2]
@@ -412,12 +414,14 @@ def formula_latex(forward: lesson.Forward, hidden: Hidden = Hidden()) -> str:
                 size = rf"{fraction} = {'?' if i == hidden.row else row.out_shape[2]}"
             else:  # the window does not fit: the closed form says why PyTorch refused
                 size = rf"{fraction} = {lesson.output_size(n, k, s, p)} < 1"
-        lines.append(rf"\text{{{row.name}}}: & \ {params} && {size}")
+            sizes.append(rf"\text{{{row.name}}}: & \ {size}")
     terms = [str(row.params) for row in forward.rows if row.params]
     total = " + ".join(terms) + " = " if len(terms) > 1 else ""
     shown = "?" if hidden.total else forward.total_params
-    lines.append(rf"\text{{{t('sequential.total_row')}}}: & \ {total}{shown} &&")
-    return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+    params.append(rf"\text{{{t('sequential.total_row')}}}: & \ {total}{shown}")
+    blocks = [params] + ([sizes] if len(sizes) > 1 else [])
+    aligned = [r"\begin{aligned}" + r" \\ ".join(b) + r"\end{aligned}" for b in blocks]
+    return r"\begin{gathered}" + r" \\[1.2em] ".join(aligned) + r"\end{gathered}"
 
 
 def named_access(forward: lesson.Forward) -> None:
