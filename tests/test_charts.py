@@ -371,3 +371,16 @@ def test_time_heatmap_writes_signs_only_on_a_signed_scale():
 
     assert "'+'" not in str(spec((0.0, 1.0)))  # a gate in (0, 1): "+" everywhere says nothing
     assert "'+'" in str(spec((-1.0, 1.0)))
+
+
+def test_titled_breaks_long_code_after_a_dot_comma_or_bracket():
+    """A chain of calls has no space to break at: it breaks inside, after a . , or ( (Vega cut
+    "x = torch.arange(24).reshape(2, 3, 4) ..." to "x = torch.arange(24).resha…")."""
+    from lib.view.kinds import titled
+    from lib.view.kinds.base import em_width
+
+    title = "x = torch.arange(24).reshape(2, 3, 4) · stride() (12, 4, 1)"
+    lines = titled({}, title, line=15)["title"]["text"]
+    assert lines[0] == "x = torch.arange(24)."
+    assert all(em_width(line) <= 15 for line in lines), lines
+    assert " ".join(lines).replace(". ", ".") == title  # every character kept, in order

@@ -127,6 +127,26 @@ def test_sequential_thumbnail_keeps_the_layers_in_order():
     assert names == [row.name for row in view.lesson.run(view.lesson.NOTES_MODEL, 28, 1, 1).rows]
 
 
+def test_dropout_thumbnail_is_a_row_through_dropout():
+    """The card shows what dropout does (zeros and survivors scaled by 1/(1-p) = 2), not one
+    more heatmap: bars of one row of nn.Dropout(0.5)'s training output, the kept ones marked."""
+    import torch
+
+    from lib.lessons.dropout import view
+
+    spec = view.thumbnail()
+    bars = spec["datasets"]["bars"]
+    torch.manual_seed(0)
+    x = view.lesson.example_input()
+    y = torch.nn.Dropout(0.5)(x)[0]
+    assert list(bars["y"]) == pytest.approx(y.tolist())
+    assert list(bars["kept"]) == (y != 0).tolist()
+    kept = y != 0
+    assert 0 < int(kept.sum()) < len(y)  # both kinds of unit are in the picture
+    assert y[kept].tolist() == pytest.approx((2 * x[0][kept]).tolist())
+    assert "layer" in spec and spec["layer"][0]["mark"]["type"] == "bar"
+
+
 def test_readme_lists_the_frame_parameters():
     from lib.urlspec import FRAME
 

@@ -59,3 +59,22 @@ def test_tensors_bad_link_shows_notices_and_pytorchs_message(page, app_url):
     expect_code(page, "shape '[4, 5]' is invalid for input of size 24")
     assert metric(page, "v.stride()") == "(1,)"  # the fallback view(-1)
     screenshot(page, "tensors_bad_url")
+
+
+def test_tensors_storage_wraps_on_a_phone(browser, app_url):
+    """On a 390 px phone the storage strip wraps into rows of cells wide enough to read (one
+    row of 24 made each cell 14 px wide); on a laptop it stays one row."""
+    for width, rows in ((390, 2), (1280, 1)):
+        page = browser.new_page(viewport={"width": width, "height": 844})
+        try:
+            open_page(page, app_url, "tensors?shape=2,3,4&view=4,6&at=8")
+            chart = page.locator("[data-testid=stVegaLiteChart][aria-label*='storage cells of x']")
+            cells = chart.locator("g.mark-rect path")
+            expect(cells).to_have_count(25)  # 24 cells and the written one's outline
+            boxes = [cells.nth(i).bounding_box() for i in range(24)]
+            assert min(b["width"] for b in boxes) >= 20, boxes
+            assert len({round(b["y"]) for b in boxes}) == rows, boxes
+            edge = chart.bounding_box()
+            assert max(b["x"] + b["width"] for b in boxes) <= edge["x"] + edge["width"] + 1
+        finally:
+            page.close()

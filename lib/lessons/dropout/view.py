@@ -282,4 +282,28 @@ def zeroed_explanation(p: float, seed: int, train: bool, dropped: int) -> str:
 
 def thumbnail() -> kinds.Spec:
     """The home page's picture of this lesson, for its default state."""
-    return thumbnails.matrix(lesson.draw(0.5, seed=0).output, t("dropout.output_alt", mode="train"))
+    # What sets the lesson apart: one row through nn.Dropout(0.5) in training mode, as bars:
+    # the dropped units at 0, the kept ones (orange) scaled by 1/(1-p) = 2.
+    drawn = lesson.draw(0.5, seed=0)
+    row = drawn.output[0]
+    bars = pd.DataFrame(
+        {
+            "unit": [str(i) for i in range(len(row))],
+            "y": row.tolist(),
+            "kept": drawn.kept[0].tolist(),
+            "label": [num(v) for v in row.tolist()],
+        }
+    )
+    return kinds.bars(
+        bars,
+        x="unit",
+        y="y",
+        highlight="kept",
+        x_title="",
+        y_title="",
+        y_domain=(0, float(row.max()) * 1.3),
+        label="label",
+        description=t("dropout.thumbnail_alt"),
+        height=thumbnails.HEIGHT,
+        keep_order=True,
+    )

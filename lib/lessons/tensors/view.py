@@ -127,31 +127,24 @@ def cells_titled(spec: kinds.Spec, title: str, line: float = 19) -> kinds.Spec:
     return {**kinds.titled(spec, title, line=line), "autosize": {"type": "fit-x"}}
 
 
-def storage_chart(
-    facts, sources, written_cells, name: str, width_units: float, title: str | None = None
-) -> kinds.Spec:
-    """One row of storage cells, with each cell's storage index under it."""
+def storage_chart(facts, sources, written_cells, name: str, title: str | None = None) -> kinds.Spec:
+    """The storage as a strip of cells in index order, each with its storage index under it
+    (wrapping on a phone)."""
     n = len(facts.values)
     # facts.values lists elements in row-major order; place each at its storage cell.
     by_cell = dict(zip(facts.positions, facts.values, strict=True))
     source_by_cell = dict(zip(facts.positions, sources, strict=True))
     cells = sorted(by_cell)
-    frame = cell_frame(
-        [(c, 0) for c in cells],
-        [by_cell[c] for c in cells],
-        [source_by_cell[c] for c in cells],
-        [f"{name}.untyped_storage()[{c}] = {by_cell[c]}" for c in cells],
-        [c in written_cells for c in cells],
+    frame = pd.DataFrame(
+        {
+            "index": cells,
+            "label": [str(by_cell[c]) for c in cells],
+            "source": [source_by_cell[c] for c in cells],
+            "tip": [f"{name}.untyped_storage()[{c}] = {by_cell[c]}" for c in cells],
+            "written": [c in written_cells for c in cells],
+        }
     )
-    labels = label_frame([(c + 0.5, 1.45, str(c)) for c in cells])
-    spec = kinds.cells(
-        frame,
-        labels,
-        colours=n,
-        width_units=width_units,
-        height_units=1.9,
-        description=t("tensors.storage_alt", name=name, n=n),
-    )
+    spec = kinds.storage_strip(frame, description=t("tensors.storage_alt", name=name, n=n))
     return spec if title is None else cells_titled(spec, title, line=24)
 
 
@@ -190,7 +183,9 @@ def tensor_chart(facts, sources, written, name: str, code: str, width_units: flo
         stride=str(facts.stride),
         contiguous=str(facts.is_contiguous),
     )
-    return cells_titled(spec, title)
+    # Grids side by side (fewer than 24 cells across) get half a column at 1280 px: shorter
+    # lines, or Vega cuts the title with an ellipsis.
+    return cells_titled(spec, title, line=15 if width_units < 24 else 19)
 
 
 def multi_indices(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -348,7 +343,6 @@ def picture(ins) -> None:
 
     x_cells = set(write.x_cells)
     n = len(ins.x.values)
-    row_units = max(n, 24)
     # The grids share one width in cells, so a cell has one size in every grid; narrow
     # tensors sit side by side (before | after), wide ones one under the other.
     grid_widest = max(grid_layout(f.shape)[2] for f in (ins.x, ins.t, ins.r))
@@ -359,7 +353,7 @@ def picture(ins) -> None:
     # address would change the chart's spec on every move).
     storage_title = t("tensors.storage_chart_title", n=n, size=ins.x.element_size)
     kinds.show(
-        storage_chart(ins.x, list(ins.x.positions), x_cells, "x", row_units, storage_title),
+        storage_chart(ins.x, list(ins.x.positions), x_cells, "x", storage_title),
         key="tensors.storage_x",
     )
 
@@ -418,9 +412,7 @@ def picture(ins) -> None:
     if ins.reshape_copied:  # full width, as x's storage row: easy to compare
         st.markdown(t("tensors.r_storage_title", ptr=hex_ptr(ins.r.data_ptr)))
         r_cells = {write.storage_index} if w_name == "r" else set()
-        kinds.show(
-            storage_chart(ins.r, r_sources, r_cells, "r", row_units), key="tensors.storage_r"
-        )
+        kinds.show(storage_chart(ins.r, r_sources, r_cells, "r"), key="tensors.storage_r")
         st.caption(t("tensors.copy_caption"))
 
     # What the write did, and (when reshape did not copy) that r reads x's memory too: one box.
@@ -637,4 +629,4 @@ def thumbnail() -> kinds.Spec:
     # with its storage index, and the element the default write changed outlined.
     ins = lesson.inspect(lesson.DEFAULT_SHAPE, lesson.DEFAULT_VIEW)
     cells = set(ins.write.x_cells)
-    return storage_chart(ins.x, list(ins.x.positions), cells, "x", len(ins.x.values))
+    return storage_chart(ins.x, list(ins.x.positions), cells, "x")

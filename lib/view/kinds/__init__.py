@@ -18,7 +18,7 @@ from lib.view.kinds.base import (
     two_decimals,
 )
 from lib.view.kinds.before_after import before_after_bars
-from lib.view.kinds.cells import cells
+from lib.view.kinds.cells import cells, storage_strip
 from lib.view.kinds.compose import side_by_side
 from lib.view.kinds.graph import dot, graph
 from lib.view.kinds.heatmap import heatmap
@@ -58,6 +58,7 @@ __all__ = [
     "scrub_lines",
     "show",
     "side_by_side",
+    "storage_strip",
     "titled",
     "surface",
     "table_heatmap",

@@ -13,6 +13,7 @@ name datasets by their content, changing the spec with the data.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache, wraps
@@ -194,16 +195,27 @@ def unnamed_marks_hidden(spec: Spec) -> Spec:
     }
 
 
+def _pieces(word: str, line: float) -> list[str]:
+    """``word`` whole if it fits a line of ``line`` ems, else its parts, each ending after a
+    dot, comma or opening bracket (code such as ``torch.arange(24).reshape(2,``): places where
+    the title may break inside it."""
+    if em_width(word) <= line:
+        return [word]
+    return re.findall(r"[^.,(]*[.,(]|[^.,(]+$", word)
+
+
 def titled(spec: Spec, title: str, line: float = 14) -> Spec:
     """``spec`` with ``title`` above it, inside the chart (a heading of its own would be one
     more element on every move), broken into lines of at most ``line`` ems: Vega cuts a title
     wider than its chart short with an ellipsis (seen in a narrow column)."""
     lines: list[str] = []
     for word in title.split(" "):
-        if lines and em_width(f"{lines[-1]} {word}") <= line:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
+        for i, piece in enumerate(_pieces(word, line)):
+            glue = " " if i == 0 else ""  # a word too long for a line breaks after a . , (
+            if lines and em_width(f"{lines[-1]}{glue}{piece}") <= line:
+                lines[-1] = f"{lines[-1]}{glue}{piece}"
+            else:
+                lines.append(piece)
     text = lines[0] if len(lines) == 1 else lines
     return {**spec, "title": {"text": text, "anchor": "start", "fontWeight": "bold"}}
 

@@ -92,3 +92,75 @@ def cells(
     past 30 cells across)."""
     template = _cells(int(colours), float(width_units), float(height_units), description)
     return with_data(template, cells=data, labels=labels)
+
+
+STRIP_CELL_PX = 22  # the narrowest a storage cell gets before the strip wraps to a new row
+STRIP_ROW_PX = 46  # one row of cells and, under it, their storage indices
+
+
+@compiled
+def _strip(cells: int, description: str) -> alt.LayerChart:
+    # The browser decides how many cells fit across (Vega's ``width`` signal is the chart's
+    # width): one row on a laptop, two rows of 12 on a 390 px phone (not 24 cells of 14 px).
+    # Rows are balanced: 48 cells that fit 21 across are three rows of 16, not 21 + 21 + 6.
+    fits = f"max(4, floor(width / {STRIP_CELL_PX}))"
+    per_row = alt.param(name="per_row", expr=f"ceil({cells} / ceil({cells} / {fits}))")
+    hidden = alt.Axis(labels=False, ticks=False, domain=False, grid=False, title=None)
+    x_scale = alt.Scale(domain=[0, alt.ExprRef("per_row")], nice=False, zero=False)
+    row = alt.Y(
+        field="row", type="ordinal", axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0)
+    )
+    box = {
+        "x": alt.X(field="x0", type="quantitative", scale=x_scale, axis=hidden),
+        "x2": alt.X2(field="x1"),
+        "y": row,
+    }
+    centre = {"x": alt.X(field="cx", type="quantitative", scale=x_scale, axis=hidden), "y": row}
+    base = alt.Chart().transform_calculate(
+        row="floor(datum.index / per_row)",
+        x0="datum.index % per_row + 0.06",
+        x1="datum.index % per_row + 0.94",
+        cx="datum.index % per_row + 0.5",
+    )
+    cell = {"height": UNIT_PX - 2, "yOffset": -10, "cornerRadius": 3}
+    return (
+        alt.layer(
+            base.mark_bar(**cell).encode(
+                **box,
+                color=alt.Color(
+                    field="source",
+                    type="quantitative",
+                    scale=alt.Scale(domain=[0, max(cells - 1, 1)], scheme="turbo"),
+                    legend=None,
+                ),
+                fillOpacity=alt.value(FILL_OPACITY),
+                tooltip=alt.Tooltip(field="tip", type="nominal"),
+            ),
+            base.transform_filter("datum.written")
+            .mark_bar(filled=False, strokeWidth=2, **cell)
+            .encode(**box, color=alt.value(INK)),
+            base.mark_text(fontSize=11, dy=-10).encode(
+                **centre, text=alt.Text(field="label", type="nominal"), color=alt.value(INK)
+            ),
+            base.mark_text(fontSize=10, dy=12, color=LABEL_INK).encode(
+                **centre, text=alt.Text(field="index", type="nominal")
+            ),
+            data=named("storage"),
+        )
+        .add_params(per_row)
+        .properties(
+            description=description,
+            height=alt.Step(STRIP_ROW_PX),
+            padding={"left": 4, "right": 4, "top": 4, "bottom": 4},
+        )
+        .configure(aria=False, view=alt.ViewConfig(stroke=None))
+    )
+
+
+def storage_strip(data: pd.DataFrame, *, description: str) -> Spec:
+    """A tensor's storage as a strip of cells in index order, each with its storage index
+    under it, wrapping to as many rows as the chart's width needs (cells never narrower than
+    STRIP_CELL_PX). ``data`` (dataset "storage"): a row a cell, in index order, with index
+    (its storage index, 0 ..), label (the value written in it), source (its colour on a turbo
+    scale over the cells), tip (its tooltip) and written (a bool: outlined)."""
+    return with_data(_strip(len(data), description), storage=data)
