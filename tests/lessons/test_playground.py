@@ -3,10 +3,14 @@ seed, its data (shapes, ranges, classes), its caps, and its "Reproduce this" scr
 
 from __future__ import annotations
 
+import base64
+import io
 import math
 
+import numpy as np
 import pytest
 import torch
+from PIL import Image
 from torch import nn
 
 from lib.lessons._format import num
@@ -144,6 +148,52 @@ def test_boundary_is_the_models_eval_prediction():
         assert torch.equal(run.boundary[0], lesson.boundary_codes(model.eval()(grid)))
 
 
+def pixels(url: str) -> np.ndarray:
+    """A data: URL's PNG as an (h, w, 4) RGBA array."""
+    assert url.startswith("data:image/png;base64,")
+    image = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1])))
+    return np.asarray(image.convert("RGBA"))
+
+
+def rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+
+
+def test_the_pictures_are_pytorchs_snapshots():
+    """Each epoch's boundary image has a pixel per grid cell in the colour of the class the
+    model (eval mode, at that epoch) finds most likely, over white at opacity 0.05 + 0.5 x how
+    far its probability is above chance (the page's shading); each unit's thumbnail is the
+    unit's output v in [-1, 1]: blue at opacity v above 0, orange at -v below. The images keep
+    24 and 41 steps of those opacities: within 4 and 8 of 255 per channel (half a step, plus
+    rounding)."""
+    from lib.lessons.playground import view
+    from lib.view.kinds.training import CLASS_COLOURS
+
+    s = lesson.Settings(dataset="blobs", layers=(3, 2), epochs=3)
+    run = lesson.train(s)
+    prep = view.tables(run)
+    n, g, chance = lesson.NEURON_GRID, lesson.GRID, 1 / s.classes
+    classes = np.stack([rgb(c) for c in CLASS_COLOURS])
+    for e in (0, 3):
+        image = pixels(prep.boundary[f"e{e}"][0])
+        assert image.shape == (g, g, 4)
+        codes = run.boundary[e].reshape(g, g).flip(0).long().numpy()  # row 0: the square's top
+        label, p = codes // lesson.CODE_SCALE, (codes % lesson.CODE_SCALE) / (lesson.CODE_SCALE - 1)
+        alpha = 0.05 + 0.5 * np.clip((p - chance) / (1 - chance), 0, 1)
+        expected = 255 + (classes[label] - 255) * alpha[..., None]
+        assert np.abs(image[..., :3] - expected).max() <= 4
+        units = pixels(prep.units[f"e{e}"][0])
+        step = n + 2
+        assert units.shape == (3 * step - 2, 2 * step - 2, 4)
+        assert units[n, 0, 3] == 0  # the gap under a thumbnail is transparent
+        for i, (layer, unit) in enumerate([(0, 0), (0, 1), (0, 2), (1, 0), (1, 1)]):
+            v = run.units[e, i].reshape(n, n).flip(0).numpy() / lesson.UNIT_SCALE
+            thumb = units[unit * step : unit * step + n, layer * step : layer * step + n, :3]
+            hue = np.where(v[..., None] > 0, classes[1], classes[0])
+            expected = 255 + (hue - 255) * np.abs(v)[..., None]
+            assert np.abs(thumb - expected).max() <= 8
+
+
 def test_the_largest_setting_stays_within_the_caps():
     spec = {p.name: p for p in PARAMS.params}
     assert spec["epochs"].hi == lesson.MAX_EPOCHS and spec["points"].hi == lesson.POINTS_RANGE[1]
@@ -172,9 +222,11 @@ def test_the_largest_setting_is_capped_in_steps_and_data():
     """The work a setting can ask for is capped in optimizer steps (1500: about 2 s here, the
     default about 0.1 s; bench/RESULTS.md measures them, tests never time) and the data a
     setting sends stays under 2 MB."""
+    from lib.lessons.playground import view
+
     run = lesson.train(LARGEST)
     assert run.epochs == 100 and run.epochs * LARGEST.batches == lesson.MAX_STEPS
-    assert lesson.data_bytes(run) < 2_000_000
+    assert view.sent_bytes(view.tables(run)) < 2_000_000
     default = lesson.Settings()
     assert default.epochs * default.batches <= lesson.MAX_STEPS // 5
 

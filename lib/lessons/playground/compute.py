@@ -394,16 +394,6 @@ def train(s: Settings) -> Run:
     )
 
 
-def data_bytes(run: Run) -> int:
-    """What a setting sends to the browser, roughly: the snapshots and the points."""
-    return (
-        run.boundary.numel() * 2
-        + run.units.numel()
-        + run.train_loss.numel() * 4 * 4
-        + run.settings.points * (2 * 4 + 2)
-    )
-
-
 # --- the "Reproduce this" script ----------------------------------------------------------
 
 

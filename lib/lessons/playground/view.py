@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 
 from lib.i18n import t
 from lib.lessons._format import num
@@ -75,21 +76,10 @@ class Prepared:
     curves: pd.DataFrame
 
 
-def _epoch_columns(values, epochs: int) -> dict:
-    """A (rows, epochs + 1) array as the columns e0 ... e<epochs>."""
-    return {f"e{k}": values[:, k] for k in range(epochs + 1)}
-
-
 def tables(run: lesson.Run) -> Prepared:
     """The run as the chart's named datasets: snapshots wide (one column per epoch)."""
     s, rows = run.settings, run.epochs + 1
-    cells = lesson.GRID * lesson.GRID
-    boundary = pd.DataFrame(
-        {
-            "cell": pd.Series(range(cells), dtype="int16"),
-            **_epoch_columns(run.boundary[:rows].T.numpy(), run.epochs),
-        }
-    )
+    boundary = kinds.boundary_images(run.boundary[:rows].numpy(), lesson.CODE_SCALE, s.classes)
     data = run.data
     split = ["test"] * s.points
     for i in data.train.tolist():
@@ -104,18 +94,7 @@ def tables(run: lesson.Run) -> Prepared:
     )
     units = None
     if s.layers:
-        small = lesson.NEURON_GRID * lesson.NEURON_GRID
-        layer = [i for i, n in enumerate(s.layers) for _ in range(n * small)]
-        unit = [u for n in s.layers for u in range(n) for _ in range(small)]
-        values = run.units[:rows].permute(1, 2, 0).reshape(-1, rows).numpy()
-        units = pd.DataFrame(
-            {
-                "layer": pd.Series(layer, dtype="int8"),
-                "unit": pd.Series(unit, dtype="int8"),
-                "cell": pd.Series(list(range(small)) * sum(s.layers), dtype="int16"),
-                **_epoch_columns(values, run.epochs),
-            }
-        )
+        units = kinds.unit_images(run.units[:rows].numpy(), s.layers, lesson.NEURON_GRID)
     series = {
         ("loss", "train"): run.train_loss,
         ("loss", "test"): run.test_loss,
@@ -136,6 +115,15 @@ def tables(run: lesson.Run) -> Prepared:
         ]
     )
     return Prepared(run, boundary, points, units, curves)
+
+
+def sent_bytes(prep: Prepared) -> int:
+    """What a setting's picture sends to the browser: its tables as Streamlit serialises them
+    (Arrow), the points with the test split shown."""
+    frames = [prep.boundary, prep.points, prep.units, prep.curves]
+    return sum(
+        len(dataframe_util.convert_pandas_df_to_arrow_bytes(f)) for f in frames if f is not None
+    )
 
 
 _TRAINED: set[lesson.Settings] = set()  # settings this process trained: no spinner for them
@@ -301,8 +289,6 @@ def picture(prep: Prepared, show_test: bool) -> None:
         prep.curves,
         readout(run),
         domain=lesson.DOMAIN,
-        grid=lesson.GRID,
-        code_scale=lesson.CODE_SCALE,
         classes=s.classes,
         layers=s.layers,
         unit_grid=lesson.NEURON_GRID,

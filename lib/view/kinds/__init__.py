@@ -28,7 +28,7 @@ from lib.view.kinds.matrix import Block, matrices
 from lib.view.kinds.surface import RUN_MARKERS, Marker, surface
 from lib.view.kinds.table import table_heatmap
 from lib.view.kinds.timeline import time_heatmap
-from lib.view.kinds.training import training
+from lib.view.kinds.training import boundary_images, training, unit_images
 from lib.view.kinds.transform import grid_transform
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "Spec",
     "bars",
     "before_after_bars",
+    "boundary_images",
     "cells",
     "compact",
     "long_table",
@@ -64,5 +65,6 @@ __all__ = [
     "table_heatmap",
     "time_heatmap",
     "training",
+    "unit_images",
     "two_decimals",
 ]

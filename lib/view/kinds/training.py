@@ -2,9 +2,11 @@
 points on top, each hidden unit's output, and the loss and accuracy curves, as one chart whose
 own range input (the param ``scrub``, an epoch) picks the snapshot with no rerun.
 
-The snapshots travel "wide": one row per grid cell (or per unit and cell), one column ``e<k>``
-per epoch k. A scrub then computes ``datum['e' + scrub]`` on a few thousand rows instead of
-filtering hundreds of thousands, and the spec never changes while only the data does.
+The snapshots travel as images, one column ``e<k>`` per epoch k in a one-row dataset: each
+epoch's decision boundary (a pixel per grid cell) and all the hidden units' outputs (one image
+for all of them), built once per setting with the run. A scrub then picks two images
+(``datum['e' + scrub]``) and Vega swaps them, and the spec never changes while only the data
+does.
 
 Layout: a column that fits a 390 px phone (the boundary and the units side by side, then the
 curves, stretched by Streamlit to the container's width), so that the range input sits right
@@ -14,10 +16,15 @@ chart, so scrubbing is by hand.
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Sequence
+from functools import lru_cache
 
 import altair as alt
+import numpy as np
 import pandas as pd
+from PIL import Image
 
 from lib.view.frame import presenting
 from lib.view.kinds.base import EDGE, INK, OKABE_ITO, Spec, compiled, named, with_data
@@ -27,6 +34,39 @@ from lib.view.kinds.lines import SCRUB
 CLASS_COLOURS = (OKABE_ITO[1], OKABE_ITO[0], OKABE_ITO[2])
 NO_CLASS_COLOUR = "#9CA3AF"  # cells where the probabilities are nan (a diverged run)
 SPLIT_COLOURS = (INK, "#D55E00")  # train, test
+
+
+SHADE_LEVELS = 24  # lightness steps of a class's colour, from chance to certain
+
+
+def _blend(colour: str, alpha: float) -> str:
+    """``colour`` at opacity ``alpha`` over white, as one opaque colour."""
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 + (c - 255) * alpha):02X}" for c in rgb)
+
+
+@lru_cache(maxsize=8)
+def _shades(classes: int) -> tuple[str, ...]:
+    """The boundary's colours: index 0 for nan (grey), then SHADE_LEVELS per class, from
+    barely tinted (the class is as likely as chance) to the class's colour at 55 %."""
+    levels = [0.05 + 0.5 * k / (SHADE_LEVELS - 1) for k in range(SHADE_LEVELS)]
+    return (
+        _blend(NO_CLASS_COLOUR, 0.35),
+        *(_blend(CLASS_COLOURS[c], a) for c in range(classes) for a in levels),
+    )
+
+
+def boundary_shades(codes: np.ndarray, code_scale: int, classes: int) -> np.ndarray:
+    """Boundary codes (class * code_scale + confidence * (code_scale - 1), or negative for nan)
+    as indices into the palette of ``_shades`` less one (-1 for nan): the browser then picks a
+    colour per cell with no arithmetic of its own (a scrub step repaints 1,600 cells, and Vega
+    interprets each expression row by row)."""
+    codes = codes.astype(np.int32)
+    chance = 1 / classes
+    confidence = (codes % code_scale) / (code_scale - 1)
+    above = np.clip((confidence - chance) / (1 - chance), 0, 1)
+    shade = (codes // code_scale) * SHADE_LEVELS + np.rint(above * (SHADE_LEVELS - 1))
+    return np.where(codes < 0, -1, shade).astype(np.int16)
 
 
 def _quoted(text: str) -> str:
@@ -43,8 +83,6 @@ def _pick() -> str:
 def _training(
     lo: float,
     hi: float,
-    grid: int,
-    code_scale: int,
     classes: int,
     layers: tuple[int, ...],
     unit_grid: int,
@@ -62,41 +100,24 @@ def _training(
     )
     square = alt.Scale(domain=[lo, hi], nice=False, zero=False)
     ticks = list(range(int(lo), int(hi) + 1, 2))
-    width = (hi - lo) / grid
-    chance = 1 / classes
-    shade = (
-        f"datum.code < 0 ? 0.35 : "
-        f"0.05 + 0.5 * max(0, ((datum.code % {code_scale}) / {code_scale - 1} - {chance})"
-        f" / {1 - chance})"
-    )
-    class_scale = alt.Scale(
-        domain=[-1, *range(classes)], range=[NO_CLASS_COLOUR, *CLASS_COLOURS[:classes]]
-    )
-    cells = (
-        alt.Chart(named("boundary"))
-        .transform_calculate(code=_pick())
-        .transform_calculate(
-            x0=f"{lo} + (datum.cell % {grid}) * {width}",
-            y0=f"{lo} + floor(datum.cell / {grid}) * {width}",
-            label=f"datum.code < 0 ? -1 : floor(datum.code / {code_scale})",
-            shade=shade,
-        )
-        .transform_calculate(x1=f"datum.x0 + {width}", y1=f"datum.y0 + {width}")
-        .mark_rect()
-        .encode(
-            x=alt.X("x0", type="quantitative", scale=square, title=x1,
-                    axis=alt.Axis(values=ticks, grid=False)),
-            x2=alt.X2("x1"),
-            y=alt.Y("y0", type="quantitative", scale=square, title=x2,
-                    axis=alt.Axis(values=ticks, grid=False)),
-            y2=alt.Y2("y1"),
-            color=alt.Color("label", type="nominal", scale=class_scale, legend=None),
-            opacity=alt.Opacity("shade", type="quantitative", scale=None),
-        )
-    )  # fmt: skip
+
+    # Each snapshot is one picture (an image per epoch: the boundary, and all the units' outputs
+    # side by side): a scrub step swaps two images, where 1,600 cells and every unit's 144 were
+    # each re-encoded by Vega's expression interpreter (68 ms a step; the issue asks 50).
+    def snapshot(name: str, width: int, height: int) -> alt.Chart:
+        return (
+            alt.Chart(named(name))
+            .transform_calculate(url=_pick())
+            .mark_image(width=width, height=height, aspect=False, smooth=False,
+                        align="left", baseline="top", aria=False)
+            .encode(x=alt.XValue(0), y=alt.YValue(0), url=alt.Url("url", type="nominal"))
+        )  # fmt: skip
+
+    class_scale = alt.Scale(domain=list(range(classes)), range=list(CLASS_COLOURS[:classes]))
+    axis = alt.Axis(values=ticks, grid=False)
     at = {
-        "x": alt.X("x", type="quantitative", scale=square),
-        "y": alt.Y("y", type="quantitative", scale=square),
+        "x": alt.X("x", type="quantitative", scale=square, title=x1, axis=axis),
+        "y": alt.Y("y", type="quantitative", scale=square, title=x2, axis=axis),
     }
     colour = alt.Color("label", type="nominal", scale=class_scale, legend=None)
     points = alt.Chart(named("points"))
@@ -107,42 +128,19 @@ def _training(
         filled=True, size=30, fill="white", strokeWidth=1.5, opacity=1, clip=True, aria=False
     )
     boundary = alt.layer(
-        cells,
+        snapshot("boundary", size, size),
         trained.encode(**at, fill=colour),
         tested.encode(**at, stroke=colour),
     ).properties(width=size, height=size)
 
     top = [boundary]
     if layers:
-        step = unit_grid + 2  # a thumbnail and the gap after it, in cells
-        tall = max(layers)
+        columns, rows = units_shape(layers, unit_grid)
         pixel = thumb / unit_grid
-        units = (
-            alt.Chart(named("units"))
-            .transform_calculate(value=_pick())
-            .transform_calculate(
-                px=f"datum.layer * {step} + datum.cell % {unit_grid}",
-                py=f"({tall} - 1 - datum.unit) * {step} + floor(datum.cell / {unit_grid})",
-            )
-            .transform_calculate(px1="datum.px + 1", py1="datum.py + 1")
-            .mark_rect()
-            .encode(
-                x=alt.X("px", type="quantitative", axis=None,
-                        scale=alt.Scale(domain=[0, len(layers) * step - 2], nice=False)),
-                x2=alt.X2("px1"),
-                y=alt.Y("py", type="quantitative", axis=None,
-                        scale=alt.Scale(domain=[0, tall * step - 2], nice=False)),
-                y2=alt.Y2("py1"),
-                color=alt.Color("value", type="quantitative", legend=None,
-                                scale=alt.Scale(domain=[-100, 100], scheme="blueorange",
-                                                reverse=True)),
-            )
-            .properties(
-                width=round(pixel * (len(layers) * step - 2)),
-                height=round(pixel * (tall * step - 2)),
-                description=units_title,
-            )
-        )  # fmt: skip
+        width, height = round(pixel * columns), round(pixel * rows)
+        units = snapshot("units", width, height).properties(
+            width=width, height=height, description=units_title
+        )
         top.append(units)
 
     x_epoch = alt.X(
@@ -209,8 +207,6 @@ def training(
     readout: pd.DataFrame,
     *,
     domain: tuple[float, float],
-    grid: int,
-    code_scale: int,
     classes: int,
     layers: Sequence[int],
     unit_grid: int,
@@ -220,22 +216,87 @@ def training(
 ) -> Spec:
     """The run's picture, scrubbed by epoch in the browser.
 
-    ``boundary``: column cell (row by row from the bottom left of a grid x grid square over
-    ``domain``) and e0 ... e<epochs>, each cell's most likely class times ``code_scale`` plus
-    its probability times (code_scale - 1), or -1 where it is nan. ``points``: x, y, label,
-    split ("train" or "test"). ``units``: layer, unit, cell (a unit_grid x unit_grid square)
-    and e0 ..., each hidden unit's output clamped to [-1, 1] times 100. ``curves``: epoch,
-    metric ("loss" or "accuracy"), split, plotted. ``readout``: epoch and its text (3 lines).
+    ``boundary``: ``boundary_images``'s one row (the boundary over the square ``domain``, one
+    image per epoch). ``points``: x, y, label, split ("train" or "test"). ``units``:
+    ``unit_images``'s one row, or None without hidden layers. ``curves``: epoch, metric
+    ("loss" or "accuracy"), split, plotted. ``readout``: epoch and its text (3 lines).
     ``texts``: the range input's label, the axis titles x1 and x2, the units' title, epoch,
     loss, accuracy, and the names of the train and test splits."""
     present = presenting()
     size = 360 if present else 250  # the whole chart within a 1080-pixel projector
     thumb = 44 if present else 30
     template = _training(
-        float(domain[0]), float(domain[1]), grid, code_scale, classes, tuple(layers), unit_grid,
+        float(domain[0]), float(domain[1]), classes, tuple(layers), unit_grid,
         int(epochs), size, thumb, tuple(texts), description,
     )  # fmt: skip
     datasets = {"boundary": boundary, "points": points, "curves": curves, "readout": readout}
     if layers and units is not None:
         datasets["units"] = units
     return with_data(template, **datasets)
+
+
+# --- the snapshots as images (built once per setting, with the run) ---------------------------
+
+UNIT_LEVELS = 41  # steps of a unit's output from -1 to 1 (0.05 apart)
+
+
+def units_shape(layers: Sequence[int], unit_grid: int) -> tuple[int, int]:
+    """The units' picture in cells: a column per layer, a thumbnail per unit (unit 0 at the
+    top), two empty cells between thumbnails."""
+    step = unit_grid + 2
+    return len(layers) * step - 2, max(layers) * step - 2
+
+
+def _data_url(pixels: np.ndarray, palette: Sequence[str], transparent: int | None = None) -> str:
+    """A PNG of palette indices (row 0 at the top) as a data: URL."""
+    image = Image.fromarray(pixels.astype(np.uint8), mode="P")
+    image.putpalette([int(c[i : i + 2], 16) for c in palette for i in (1, 3, 5)])
+    png = io.BytesIO()
+    image.save(png, format="PNG", **({} if transparent is None else {"transparency": transparent}))
+    return "data:image/png;base64," + base64.b64encode(png.getvalue()).decode("ascii")
+
+
+def boundary_images(codes: np.ndarray, code_scale: int, classes: int) -> pd.DataFrame:
+    """``codes`` (one row per epoch, a grid x grid square's cells row by row from the bottom
+    left: class * code_scale + confidence * (code_scale - 1), negative for nan) as one row with a
+    column e<k> per epoch: the boundary as a PNG, a pixel per cell, in ``_shades``' colours."""
+    cells = codes.shape[1]
+    grid = int(round(cells**0.5))
+    indices = boundary_shades(codes, code_scale, classes) + 1  # 0: nan
+    palette = _shades(classes)
+    return pd.DataFrame(
+        {
+            f"e{k}": [_data_url(np.flipud(indices[k].reshape(grid, grid)), palette)]
+            for k in range(codes.shape[0])
+        }
+    )
+
+
+@lru_cache(maxsize=1)
+def _unit_palette() -> tuple[str, ...]:
+    """-1 (class 0's orange) through 0 (white) to 1 (class 1's blue), then the gap colour."""
+    steps = [2 * k / (UNIT_LEVELS - 1) - 1 for k in range(UNIT_LEVELS)]
+    return (
+        *(_blend(CLASS_COLOURS[1 if v > 0 else 0], abs(v)) for v in steps),
+        "#FFFFFF",  # drawn transparent
+    )
+
+
+def unit_images(values: np.ndarray, layers: Sequence[int], unit_grid: int) -> pd.DataFrame:
+    """``values`` (epochs + 1, units, unit_grid²: each hidden unit's output over the square, row
+    by row from the bottom left, clamped to [-1, 1] times 100) as one row with a column e<k> per
+    epoch: every unit's picture, laid out as ``units_shape`` says, in one PNG."""
+    columns, rows = units_shape(layers, unit_grid)
+    step = unit_grid + 2
+    gap = UNIT_LEVELS  # the palette's last entry
+    levels = np.rint((values.astype(np.float32) + 100) / 200 * (UNIT_LEVELS - 1)).astype(np.uint8)
+    places = [(layer, unit) for layer, n in enumerate(layers) for unit in range(n)]
+    images = {}
+    for k in range(values.shape[0]):
+        pixels = np.full((rows, columns), gap, dtype=np.uint8)
+        for i, (layer, unit) in enumerate(places):
+            square = np.flipud(levels[k, i].reshape(unit_grid, unit_grid))
+            top, left = unit * step, layer * step
+            pixels[top : top + unit_grid, left : left + unit_grid] = square
+        images[f"e{k}"] = [_data_url(pixels, _unit_palette(), transparent=gap)]
+    return pd.DataFrame(images)
