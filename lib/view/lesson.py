@@ -61,7 +61,6 @@ class Part:
     folded: bool = False
 
 
-FORMULA = Part("formula", "panel.formula")
 CODE = Part("code", "panel.code", "panel.code_help", folded=True)
 
 
@@ -99,8 +98,10 @@ class Page:
         panels.metric_row(metrics)
 
     def formula(self, latex: str, caption: str | None = None) -> None:
-        """The formula with the current numbers (its heading is static)."""
-        with self.slots["formula"]:
+        """The formula with the current numbers, under the picture (in the picture's container:
+        a container of its own would cost every move one more element, its wrapper). Call it
+        after the picture is drawn."""
+        with self.picture:
             st.latex(latex)
             if caption:
                 st.caption(caption)
@@ -143,17 +144,18 @@ def render(lesson: Lesson) -> None:
     page = Page(lesson, state, picture=right.container(key="lesson-picture"), share=share)
     # Static: drawn once, under the picture (``picture_caption(state)`` where it depends on the
     # link, e.g. a teacher's lock).
-    captions = getattr(view, "PICTURE_CAPTION", ())
+    captions = list(getattr(view, "PICTURE_CAPTION", ()))
     if hasattr(view, "picture_caption"):
-        captions = view.picture_caption(state)
+        captions = list(view.picture_caption(state))
+    if hasattr(view, "FORMULA_CAPTION"):  # the formula is the picture container's last part
+        captions.append(view.FORMULA_CAPTION)
     if captions:
         right.caption("  \n".join(t(key) for key in captions))
     if hasattr(view, "secondary"):
         with left.expander(t("frame.more_controls"), icon=":material/tune:"):
             page.secondary = view.secondary(page) or {}
 
-    formula = Part(FORMULA.name, FORMULA.title, getattr(view, "FORMULA_CAPTION", None))
-    for part in (formula, *view.SECTIONS, CODE):
+    for part in (*view.SECTIONS, CODE):
         if part.when is not None and not part.when(state):
             continue
         if part.folded:

@@ -12,27 +12,6 @@ import streamlit as st
 from lib.i18n import t
 
 
-def lesson_header(lesson: str) -> None:
-    """1. Title and one sentence: what you will see."""
-    st.title(t(f"{lesson}.title"))
-    st.markdown(t(f"{lesson}.lede"))
-
-
-def formula(latex: str, caption: str | None = None) -> None:
-    """4. The formula with the current numbers in it."""
-    st.subheader(t("panel.formula"), divider="gray")
-    st.latex(latex)
-    if caption:
-        st.caption(caption)
-
-
-def code_panel(snippet: str) -> None:
-    """5. "Reproduce this": a self-contained snippet that prints the page's numbers."""
-    st.subheader(t("panel.code"), divider="gray")
-    st.caption(t("panel.code_help"))
-    st.code(snippet, language="python")
-
-
 def notes_box(lesson: str) -> None:
     """6. What the notes say and what current PyTorch does."""
     st.subheader(t("panel.notes"), divider="gray")
@@ -74,8 +53,8 @@ HIDDEN = "?"  # what a number shows while it is the answer to an unanswered chec
 
 
 def _record(key: str, question: str, choice_key: str) -> None:
-    """The Reveal button's callback: it runs before the rerun, so the whole page (the picture
-    above the check included) already knows the question was answered."""
+    """The radio's callback: it runs before the rerun, so the whole page (the picture beside
+    the check included) already knows the question was answered."""
     choice = st.session_state.get(choice_key)
     if choice is not None:
         st.session_state.setdefault(ANSWERS, {})[key] = (question, choice)
@@ -99,22 +78,25 @@ def check_yourself(
     explanation: str,
     format_func: Callable[[str], str] = str,
 ) -> None:
-    """7. Predict, then reveal: the answer is computed by PyTorch for the current state.
+    """7. Predict, then see: the answer is computed by PyTorch for the current state.
 
-    ``answers`` holds every right option (ties are all right). The verdict stays until the
-    question changes (a move that changes the state asks a new one). Its title is in the
-    radio's label, not a heading of its own: one element less on every move."""
+    ``answers`` holds every right option (ties are all right). Picking an option is the answer
+    (the verdict follows at once; another pick is another answer); the verdict stays until the
+    question changes (a move that changes the state asks a new one). One element on every move:
+    the title is in the radio's label, and there is no form or Reveal button around it (they
+    were two more)."""
     # One radio per question: a new question starts unanswered.
     choice_key = f"check.{key}.{hashlib.sha1(question.encode()).hexdigest()[:10]}"
-    with st.form(key=f"check.{key}", border=True):
-        label = f"**{t('panel.check')}** · {question}"
-        choice = st.radio(label, options, index=None, format_func=format_func, key=choice_key)
-        submitted = st.form_submit_button(
-            t("panel.check_submit"), on_click=_record, args=(key, question, choice_key)
-        )
-    if submitted and choice is None:
-        st.info(t("panel.check_pick"))
-    elif answered(key, question):
+    st.radio(
+        f"**{t('panel.check')}** · {question}",
+        options,
+        index=None,
+        format_func=format_func,
+        key=choice_key,
+        on_change=_record,
+        args=(key, question, choice_key),
+    )
+    if answered(key, question):
         chosen = st.session_state[ANSWERS][key][1]
         if chosen in answers:
             st.success(t("panel.check_right", explanation=explanation))

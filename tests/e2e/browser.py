@@ -64,14 +64,10 @@ def assert_picture_on_first_screen(page) -> None:
 
 
 def answer_check(page, answer: str) -> None:
-    """Answer "Check yourself" with the option labelled ``answer`` and reveal, as a student
-    would; waits for PyTorch's verdict ("Right"). The numbers that answer the check show only
-    after that."""
-    form = page.locator("[data-testid=stForm]").filter(
-        has=page.get_by_role("button", name="Reveal")
-    )
-    form.locator("[data-testid=stRadio] [role=radiogroup] label").filter(
-        has_text=answer
-    ).first.click()
-    rerun_after(page, form.get_by_role("button", name="Reveal").click)
+    """Answer "Check yourself" by picking the option labelled ``answer``, as a student would;
+    waits for PyTorch's verdict ("Right"). The numbers that answer the check show only after
+    that."""
+    check = page.locator("[data-testid=stRadio]").filter(has_text="Check yourself")
+    option = check.locator("[role=radiogroup] label").filter(has_text=answer).first
+    rerun_after(page, option.click)
     expect(page.locator("[data-testid=stAlertContentSuccess]").first).to_be_visible()

@@ -206,8 +206,8 @@ def test_all_dropped_by_chance_is_explained_as_chance():
     assert dropout.all_dropped_chance(0.95) == pytest.approx(0.95**64)
     at = open_page("dropout", p=0.95, seed=1, mode="train")
     # The check's radio (in its form): the mode radio is in "More settings", below the check.
-    next(r for r in at.radio if r.form_id and "check" in r.form_id).set_value("64")
-    button(at, "Reveal").click().run()
+    next(r for r in at.radio if r.key and r.key.startswith("check.")).set_value("64")
+    at.run()
     shown = " ".join(s.value for s in at.success)
     assert "happened to drop all of them" in shown and f"{0.95**64:.2%}" in shown
     assert "eval mode" not in shown
