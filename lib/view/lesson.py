@@ -20,6 +20,10 @@ A lesson's view module (``lib/lessons/<path>/view.py``) provides:
   left column), calls ``page.sync(values)``, fills ``page.picture`` and the slots (``with
   page.slot(name):``) and asks ``page.check(...)``;
 - optionally ``prepare(state)``: cross-parameter rules on the URL values, before the notices;
+- optionally ``setup(page)``: the controls that set up the lesson's structure (a shape, a data
+  set, the layers), drawn in the full run above the main controls, so that a move of a main
+  control does not redraw them (moving one reruns the page); returns their values, which
+  ``live`` reads from ``page.secondary`` with the secondary controls';
 - optionally ``secondary(page)``: rarely moved controls, drawn in the full run in an expander
   under the main controls (moving one reruns the page);
 - optionally ``notes_extra(page)``: static additions to the notes box.
@@ -137,11 +141,14 @@ def render(lesson: Lesson) -> None:
     state.show_notices()
 
     left, right = st.columns([1, 2.3], gap="medium")
+    # The key gives the picture a stable class (st-key-lesson-picture) for the browser tests.
+    page = Page(lesson, state, picture=right.container(key="lesson-picture"))
+    if hasattr(view, "setup"):  # the lesson's structure: above the live controls, a full run
+        with left:
+            page.secondary.update(view.setup(page) or {})
     live_box = left.container()
     with left:
-        share = share_expander(lesson.path)
-    # The key gives the picture a stable class (st-key-lesson-picture) for the browser tests.
-    page = Page(lesson, state, picture=right.container(key="lesson-picture"), share=share)
+        page.share = share_expander(lesson.path)
     # Static: drawn once, under the picture (``picture_caption(state)`` where it depends on the
     # link, e.g. a teacher's lock).
     captions = list(getattr(view, "PICTURE_CAPTION", ()))
@@ -153,7 +160,7 @@ def render(lesson: Lesson) -> None:
         right.caption("  \n".join(t(key) for key in captions))
     if hasattr(view, "secondary"):
         with left.expander(t("frame.more_controls"), icon=":material/tune:"):
-            page.secondary = view.secondary(page) or {}
+            page.secondary.update(view.secondary(page) or {})
 
     for part in (*view.SECTIONS, CODE):
         if part.when is not None and not part.when(state):

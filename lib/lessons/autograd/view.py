@@ -70,11 +70,11 @@ def live(page: Page) -> None:
             Metric("x.grad", num(result.grad_x), help=t("autograd.help_grad_x")),
             Metric("b.grad", num(result.grad_b), help=t("autograd.help_grad_b")),
         )
-        left, right = st.columns([3, 2])  # one above the other on a phone
-        with left:
+        # A row that wraps (one above the other on a phone): one block, where a row of columns
+        # was three.
+        with st.container(horizontal=True):
             st.graphviz_chart(graph_dot(result), alt=t("autograd.graph_alt"))
-        curve = kinds.titled(curve_chart(result, w, x, b), t("autograd.chart_title"))
-        with right:
+            curve = kinds.titled(curve_chart(result, w, x, b), t("autograd.chart_title"))
             kinds.show(curve, key="autograd.chart")
 
     page.formula(

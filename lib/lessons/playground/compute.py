@@ -308,6 +308,14 @@ def unit_codes(model: nn.Sequential, inputs: torch.Tensor) -> torch.Tensor:
     return torch.round(h.nan_to_num(0.0).clamp(-1, 1) * UNIT_SCALE).to(torch.int8)
 
 
+def printed_model(s: Settings) -> tuple[str, int]:
+    """``print(model)`` for this setting's network and its parameter count (the structure
+    only: no training, the RNG restored)."""
+    with seeded_global_rng(s.seed):
+        model = build_model(s)
+    return str(model), parameter_count(model)
+
+
 def make_optimizer(model: nn.Module, s: Settings) -> torch.optim.SGD:
     return torch.optim.SGD(
         model.parameters(),

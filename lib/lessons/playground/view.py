@@ -22,7 +22,16 @@ from lib.view.lesson import Page, Part
 from lib.view.panels import HIDDEN, Metric
 from lib.view.url_state import PageState
 
-SECTIONS = (Part("model", "playground.model_title", "playground.model_caption"),)
+
+def model_part(page: Page) -> None:
+    """The network as print(model) shows it: it changes only with the structure controls (setup
+    and More settings), so it is drawn in the full run."""
+    values = {**page.state.url_values, **page.secondary}
+    text, _ = lesson.printed_model(settings_from(values))
+    st.code(text, language="text")
+
+
+SECTIONS = (Part("model", "playground.model_title", "playground.model_caption", static=model_part),)
 FORMULA_CAPTION = "playground.formula_caption"
 PICTURE_CAPTION = ("playground.picture_caption",)
 
@@ -330,8 +339,9 @@ def check_options(s: lesson.Settings) -> tuple[int, list[str]]:
     return right, [str(n) for n in sorted({right, weights, hidden_only, units} - {0})]
 
 
-def live(page: Page) -> None:
-    state, more = page.state, page.secondary
+def setup(page: Page) -> dict:
+    """The data set and the network's shape: moving one trains a new network (a full run)."""
+    state = page.state
     data = state.control(
         st.selectbox,
         "data",
@@ -347,6 +357,11 @@ def live(page: Page) -> None:
         list(lesson.ACTIVATIONS),
         format_func=lambda name: f"nn.{lesson.ACTIVATIONS[name]}()",
     )
+    return {"data": data, "layers": layers, "act": act}
+
+
+def live(page: Page) -> None:
+    state, more = page.state, page.secondary
     lr = state.control(
         st.select_slider,
         "lr",
@@ -355,7 +370,7 @@ def live(page: Page) -> None:
         format_func=lambda v: f"{v:g}",
         help=t("playground.lr_help"),
     )
-    values = {**more, "data": data, "layers": layers, "act": act, "lr": lr}
+    values = {**more, "lr": lr}
     cap = lesson.max_epochs(settings_from({**values, "epochs": 1}))
     epochs = epochs_control(state, cap)
     values["epochs"] = epochs
@@ -384,16 +399,12 @@ def live(page: Page) -> None:
             Metric(t("playground.test_loss"), num(run.test_loss[-1])),
             Metric(t("playground.train_acc"), num(run.train_acc[-1])),
             Metric(t("playground.test_acc"), num(run.test_acc[-1])),
+            Metric(t("playground.params"), str(right) if answered else HIDDEN),
         )
         if run.diverged and run.error is None:
             st.info(t("playground.diverged", lr=f"{settings.lr:g}"), icon=":material/trending_up:")
 
     formula(page, run)
-    with page.slot("model"):
-        st.code(run.model, language="text")
-        st.caption(
-            t("playground.parameters", count=right if answered else HIDDEN, epochs=run.epochs)
-        )
     page.code(lambda: lesson.snippet(settings))
 
 
