@@ -17,7 +17,13 @@ from playwright.sync_api import sync_playwright
 from tests.e2e.conftest import CHROMIUM_FLAGS, find_chromium, wait_for_app
 
 QUIET_MS = 400
-SLIDER = "[data-testid=stSlider] input[type=range]"
+# A lesson's main slider: the first one of its live part (the frame's container keyed
+# "lesson-live"; the structure controls above it rerun the whole page); the bare page has one.
+SLIDER = (
+    ":is(.st-key-lesson-live [data-testid=stSlider], "
+    "[data-testid=stMain]:not(:has(.st-key-lesson-live)) [data-testid=stSlider]) "
+    "input[type=range]"
+)
 SCRUB_INPUT = "[data-testid=stVegaLiteChart] input[type=range]"
 
 # Vega draws on a canvas, which no MutationObserver sees: every drawing call on any 2D canvas

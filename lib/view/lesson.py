@@ -97,9 +97,10 @@ class Page:
                 names = [p.name for p in self.state.spec.params]
                 share_contents(self.lesson.path, names, self.state.link_params)
 
-    def metrics(self, *metrics: panels.Metric) -> None:
-        """A row of labelled numbers (one element, ``panels.metric_row``)."""
-        panels.metric_row(metrics)
+    def metrics(self, *metrics: panels.Metric, note: str | None = None) -> None:
+        """A row of labelled numbers (one element, ``panels.metric_row``), with an optional
+        ``note`` (markdown, the app's own words) under it in the same element."""
+        panels.metric_row(metrics, note)
 
     def formula(self, latex: str, caption: str | None = None) -> None:
         """The formula with the current numbers, under the picture (in the picture's container:
@@ -146,7 +147,8 @@ def render(lesson: Lesson) -> None:
     if hasattr(view, "setup"):  # the lesson's structure: above the live controls, a full run
         with left:
             page.secondary.update(view.setup(page) or {})
-    live_box = left.container()
+    # Keyed: the class st-key-lesson-live tells the benchmarks where the main controls are.
+    live_box = left.container(key="lesson-live")
     with left:
         page.share = share_expander(lesson.path)
     # Static: drawn once, under the picture (``picture_caption(state)`` where it depends on the

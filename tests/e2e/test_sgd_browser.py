@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 # Sliders in page order: the main controls lr (a select_slider), momentum, steps to run, steps
 # shown; then those under "More settings" (cond, x0, y0, dampening, weight_decay).
-LR, SHOWN = 0, 3
+LR, SHOWN = 1, 3  # the sliders in page order: steps, lr, momentum, steps shown
 
 
 def heavy_ball(steps, a=10.0, lr=0.15, momentum=0.5, x=-1.8, y=1.6):

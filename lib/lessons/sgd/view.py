@@ -57,6 +57,7 @@ def show_next() -> None:
         return
     if st.session_state[SHOW] >= st.session_state[STEPS]:
         st.session_state[STEPS] = min(st.session_state[STEPS] + 1, lesson.MAX_STEPS)
+        st.session_state[FULL_RERUN] = True  # the steps slider is drawn by the full run
     st.session_state[SHOW] = min(st.session_state[SHOW] + 1, st.session_state[STEPS])
 
 
@@ -90,7 +91,9 @@ def tex_vec(pair) -> str:
 
 
 PICK = "pick_start"  # the surface's point selection: the cell clicked
-START_PICKED = "sgd._start_picked"  # set by the callback: the start moved, rerun the page
+# Set by a callback that changed a control the full run draws (the start point, or the steps a
+# Step past the end adds): the live part then reruns the page, so that control shows it.
+FULL_RERUN = "sgd._full_rerun"
 
 
 def cell_centre(index: int) -> float:
@@ -106,7 +109,7 @@ def pick_start(chart_key: str, state: PageState) -> None:
     if picked and {"col", "row"} <= set(picked[0]):
         st.session_state[state.key("x0")] = cell_centre(int(picked[0]["col"]))
         st.session_state[state.key("y0")] = cell_centre(int(picked[0]["row"]))
-        st.session_state[START_PICKED] = True
+        st.session_state[FULL_RERUN] = True
 
 
 def picture(run: lesson.Run, shown: int, state: PageState | None = None) -> None:
@@ -155,8 +158,8 @@ def picture(run: lesson.Run, shown: int, state: PageState | None = None) -> None
         }
     )
 
-    left, right = st.columns([1.15, 1])
-    with left:
+    # A row that wraps (one above the other on a phone): one block, not a row of columns.
+    with st.container(horizontal=True):
         # The optimizer's path over the surface: the minima as white crosses, the start as a
         # white circle, the steps shown and the current point in orange, the rest dashed grey.
         spec = kinds.surface(
@@ -176,7 +179,6 @@ def picture(run: lesson.Run, shown: int, state: PageState | None = None) -> None
             width="content",
             on_select=(lambda: pick_start(chart_key, state)) if state is not None else None,
         )
-    with right:
         # The loss after each step on a log axis, the divergence bound as a dashed rule.
         spec = kinds.loss_curve(
             losses,
@@ -323,9 +325,53 @@ def secondary(page: Page) -> dict:
     }
 
 
+def stability_note(run: lesson.Run, settings: lesson.Settings, shown: int) -> str:
+    """What the learning rate does near the minimum (when PyTorch accepted the setting), where
+    the point left the plotted square, and what to try on this surface."""
+    surface, lr = settings.surface, settings.lr
+    hint = f":small[:gray[{t(f'sgd.hint_{surface}')}]]"
+    limit = lesson.stability(settings)
+    if limit.lr_limit is None or run.error is not None:
+        return hint
+    rule = "nesterov" if settings.nesterov else ("momentum" if settings.momentum else "plain")
+    stability = t(
+        "sgd.stability",
+        point=vec(lesson.SURFACE_INFO[surface].minima[0]),
+        low=num(limit.eigenvalues[0]),
+        high=num(limit.eigenvalues[1]),
+        rule=t(f"sgd.rule_{rule}"),
+        limit=num(limit.lr_limit),
+        lr=f"{lr:g}",
+        verdict=t(f"sgd.{lesson.verdict(lr, limit.lr_limit)}"),
+    )
+    outside = lesson.left_window(run, shown)
+    if outside is not None:
+        lo, hi = lesson.DOMAIN
+        where = t("sgd.left_window", step=outside, point=vec(run.point(outside)),
+                  lo=f"{lo:g}", hi=f"{hi:g}")  # fmt: skip
+        stability = f"{stability}\n\n{where}"
+    return f"{stability}\n\n{hint}"
+
+
+def setup(page: Page) -> dict:
+    """How many steps the run takes: above the live controls, drawn by the full run (a move
+    of lr or momentum then does not redraw it)."""
+    steps = page.state.control(
+        st.slider,
+        "steps",
+        t("sgd.steps"),
+        1,
+        lesson.MAX_STEPS,
+        on_change=follow_steps,
+        help=t("sgd.steps_help"),
+    )
+    st.session_state[STEPS_BEFORE] = steps
+    return {"steps": steps}
+
+
 def live(page: Page) -> None:
-    if st.session_state.pop(START_PICKED, False):
-        st.rerun(scope="app")  # a click moved the start: its sliders show it too
+    if st.session_state.pop(FULL_RERUN, False):
+        st.rerun(scope="app")  # a click moved a control the full run draws: show it there
     state, more = page.state, page.secondary
     lr = state.control(
         st.select_slider,
@@ -336,16 +382,7 @@ def live(page: Page) -> None:
         help=t("sgd.lr_help"),
     )
     momentum = state.control(st.slider, "momentum", "momentum", *lesson.MOMENTUM_RANGE, step=0.01)
-    steps = state.control(
-        st.slider,
-        "steps",
-        t("sgd.steps"),
-        1,
-        lesson.MAX_STEPS,
-        on_change=follow_steps,
-        help=t("sgd.steps_help"),
-    )
-    st.session_state[STEPS_BEFORE] = steps
+    steps = more["steps"]
     st.session_state[SHOW] = min(st.session_state[state.seeded("show")], steps)
     show = state.control(st.slider, "show", t("sgd.show"), 0, steps, help=t("sgd.show_help"))
     surface, nesterov, wd = more["surface"], more["nesterov"], more["wd"]
@@ -385,13 +422,6 @@ def live(page: Page) -> None:
 
     with page.picture:
         here = run.point(shown)
-        page.metrics(
-            Metric("x", num(here[0])),
-            Metric("y", num(here[1])),
-            Metric("loss", num(run.loss_at(shown))),
-            Metric(t("sgd.taken"), str(shown), help=t("sgd.taken_help", steps=steps)),
-        )
-
         clickable = not (state.locked or {"x0", "y0"} & state.hidden)
         picture(run, shown, state if clickable else None)
         # Under the charts, so that they stay in place when a run starts to diverge.
@@ -408,33 +438,15 @@ def live(page: Page) -> None:
                 ),
                 icon=":material/trending_up:",
             )
-
-        # What the learning rate does near the minimum, then what to try on this surface, in
-        # one element (the try-this hint small, as a caption).
-        limit = lesson.stability(settings)
-        hint = f":small[:gray[{t(f'sgd.hint_{surface}')}]]"
-        if limit.lr_limit is not None and run.error is None:
-            rule = "nesterov" if nesterov else ("momentum" if momentum else "plain")
-            minimum = lesson.SURFACE_INFO[surface].minima[0]
-            stability = t(
-                "sgd.stability",
-                point=vec(minimum),
-                low=num(limit.eigenvalues[0]),
-                high=num(limit.eigenvalues[1]),
-                rule=t(f"sgd.rule_{rule}"),
-                limit=num(limit.lr_limit),
-                lr=f"{lr:g}",
-                verdict=t(f"sgd.{lesson.verdict(lr, limit.lr_limit)}"),
-            )
-            outside = lesson.left_window(run, shown)
-            if outside is not None:
-                lo, hi = lesson.DOMAIN
-                where = t("sgd.left_window", step=outside, point=vec(run.point(outside)),
-                          lo=f"{lo:g}", hi=f"{hi:g}")  # fmt: skip
-                stability = f"{stability}\n\n{where}"
-            st.markdown(f"{stability}\n\n{hint}")
-        else:
-            st.markdown(hint)
+        # The numbers, then what the learning rate does near the minimum and what to try on
+        # this surface: one element (the try-this hint small, as a caption).
+        page.metrics(
+            Metric("x", num(here[0])),
+            Metric("y", num(here[1])),
+            Metric("loss", num(run.loss_at(shown))),
+            Metric(t("sgd.taken"), str(shown), help=t("sgd.taken_help", steps=steps)),
+            note=stability_note(run, settings, shown),
+        )
 
     formula(page, run, shown)
     if page.shows("table"):
