@@ -73,6 +73,9 @@ _SNIPPETS.set_forkserver_preload(["torch"])
 
 
 def _exec_snippet(code: str, conn) -> None:
+    import torch
+
+    torch.set_num_threads(1)  # as the app computes (lib/runtime.py); two spun on a busy machine
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
