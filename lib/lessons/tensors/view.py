@@ -12,6 +12,8 @@ from lib.i18n import t
 from lib.lessons._format import num
 from lib.lessons.tensors import compute as lesson
 from lib.view import kinds, panels
+from lib.view.frame import presenting
+from lib.view.kinds.base import em_width
 from lib.view.lesson import Page, Part
 from lib.view.panels import Metric
 from lib.view.text import md_escape
@@ -55,6 +57,12 @@ PLAIN_LABELS = {
     "x changed": "tensors.label_changed",
 }
 HEADER = 0.9  # room above a block for its label, in cell rows
+# Grids in a row: the pixels of one cell across (a laptop's half column gave 23; presenting,
+# the wider column, 40), and the fewest title ems a chart is wide.
+GRID_CELL_PX = 23
+GRID_CELL_PX_PRESENTING = 40
+GRID_MIN_EMS = 16  # title lines such as "is_contiguous() True" fit whole
+NO_BREAK = "\u00a0"  # a space a chart title does not break at
 # The link's rejected target shape and PyTorch's words about it, kept from the full run that
 # found it (prepare) for the live part to show under the notice, until the next full run.
 URL_VIEW_ERROR = "tensors.url_view_error"
@@ -148,7 +156,9 @@ def storage_chart(facts, sources, written_cells, name: str, title: str | None = 
     return spec if title is None else cells_titled(spec, title, line=24)
 
 
-def tensor_chart(facts, sources, written, name: str, code: str, width_units: float) -> kinds.Spec:
+def tensor_chart(
+    facts, sources, written, name: str, code: str, width_units: float, line: float = 19
+) -> kinds.Spec:
     corners, labels, _, height = grid_layout(facts.shape)
     indices = multi_indices(facts.shape)
     frame = cell_frame(
@@ -183,9 +193,16 @@ def tensor_chart(facts, sources, written, name: str, code: str, width_units: flo
         stride=str(facts.stride),
         contiguous=str(facts.is_contiguous),
     )
-    # Grids side by side (fewer than 24 cells across) get half a column at 1280 px: shorter
-    # lines, or Vega cuts the title with an ellipsis.
-    return cells_titled(spec, title, line=15 if width_units < 24 else 19)
+    # A line breaks between its parts (the code, stride(), is_contiguous()), not inside one
+    # that fits a line (its spaces do not break), and never right after "x =".
+    parts = [f"{part} ·".replace(" = ", f"{NO_BREAK}={NO_BREAK}") for part in title.split(" · ")]
+    parts[-1] = parts[-1].removesuffix(" ·")
+    title = " ".join(
+        part.replace(" ", NO_BREAK) if em_width(part) <= line else part for part in parts
+    )
+    # ``line``: as many ems as the chart is wide (a grid in a row of grids is narrow), or Vega
+    # cuts the title with an ellipsis.
+    return cells_titled(spec, title, line=line)
 
 
 def multi_indices(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -343,11 +360,27 @@ def picture(ins) -> None:
 
     x_cells = set(write.x_cells)
     n = len(ins.x.values)
-    # The grids share one width in cells, so a cell has one size in every grid; narrow
-    # tensors sit side by side (before | after), wide ones one under the other.
+    # The grids share one size of cell. Narrow tensors sit in a row that wraps (x, t, v and r
+    # side by side on a laptop, fewer a row on a phone: one block, where a row of columns
+    # was three), each chart as wide as its grid; wide ones go one under the other, across
+    # the column.
     grid_widest = max(grid_layout(f.shape)[2] for f in (ins.x, ins.t, ins.r))
-    side_by_side = grid_widest <= 16
-    units = max(grid_widest, 12 if side_by_side else 24)
+    in_a_row = grid_widest <= 16
+    units = max(grid_widest, 24)
+    cell_px, title_px = (GRID_CELL_PX_PRESENTING, 20) if presenting() else (GRID_CELL_PX, 13)
+
+    def show_grid(facts, sources, written, name: str, code: str) -> None:
+        if not in_a_row:
+            chart = tensor_chart(facts, sources, written, name, code, units)
+            kinds.show(chart, key=f"tensors.{name}")
+            return
+        # As wide as the grid (4 px of padding each side), or as its title needs.
+        width = max(round(grid_layout(facts.shape)[2] * cell_px) + 8, GRID_MIN_EMS * title_px)
+        grid_units = (width - 8) / cell_px
+        # Vega cuts a title ~40 px short of the edge; a character is 0.55 em, em_width says 0.6.
+        line = (width - 46) / (0.92 * title_px)
+        chart = tensor_chart(facts, sources, written, name, code, grid_units, line=line)
+        kinds.show(chart, key=f"tensors.{name}", width=width)
 
     # The storage row, titled inside the chart (x's data_ptr() is in the facts table: an
     # address would change the chart's spec on every move).
@@ -361,61 +394,48 @@ def picture(ins) -> None:
     written_index = write.index
     w_facts = ins.v if w_name == "v" else ins.r
     w_indices = multi_indices(w_facts.shape)
+    target = lesson.shape_code(ins.target)
+    r_code = f"t.reshape({target})"
+    r_written = [i == written_index for i in multi_indices(ins.r.shape)]
+    if ins.reshape_copied:
+        # r's storage is new: colour each element by the x cell it was copied from, which is
+        # its value (x = arange), except where the write has just replaced it.
+        r_sources = [
+            write.before if written and w_name == "r" else value
+            for written, value in zip(r_written, ins.r.values, strict=True)
+        ]
+    else:
+        r_sources = list(ins.r.positions)
 
-    # One under the other, the grids need no containers (each would be one more element).
-    left, right = st.columns(2, gap="large") if side_by_side else (nullcontext(), nullcontext())
-    with left:
+    # One under the other, the grids need no container (it would be one more element a move).
+    with st.container(horizontal=True) if in_a_row else nullcontext():
         x_code = f"torch.arange({n}).reshape({lesson.shape_code(ins.shape)})"
         x_written = [p in x_cells for p in ins.x.positions]
-        kinds.show(
-            tensor_chart(ins.x, list(ins.x.positions), x_written, "x", x_code, units),
-            key="tensors.x",
-        )
+        show_grid(ins.x, list(ins.x.positions), x_written, "x", x_code)
         if ins.transpose:
             t_written = [p in x_cells for p in ins.t.positions]
-            kinds.show(
-                tensor_chart(ins.t, list(ins.t.positions), t_written, "t", t_code(ins), units),
-                key="tensors.t",
-            )
-            walk = ", ".join(map(str, ins.t.positions[:10]))
-            if len(ins.t.positions) > 10:
-                walk += ", …"
-            jumps = "t_caption_contiguous" if ins.t.is_contiguous else "t_caption"
-            st.caption(t(f"tensors.{jumps}", walk=walk))
-    with right:
-        target = lesson.shape_code(ins.target)
+            show_grid(ins.t, list(ins.t.positions), t_written, "t", t_code(ins))
         if ins.v is not None:
             v_written = [i == written_index for i in w_indices]
-            kinds.show(
-                tensor_chart(
-                    ins.v, list(ins.v.positions), v_written, "v", f"t.view({target})", units
-                ),
-                key="tensors.v",
-            )
-        else:
-            st.markdown(t("tensors.view_failed", target=target))
-            st.code(ins.view_error, language="text", wrap_lines=True)
-        r_code = f"t.reshape({target})"
-        r_written = [i == written_index for i in multi_indices(ins.r.shape)]
-        if ins.reshape_copied:
-            # r's storage is new: colour each element by the x cell it was copied from, which
-            # is its value (x = arange), except where the write has just replaced it.
-            r_sources = [
-                write.before if written and w_name == "r" else value
-                for written, value in zip(r_written, ins.r.values, strict=True)
-            ]
-        else:
-            r_sources = list(ins.r.positions)
-        kinds.show(tensor_chart(ins.r, r_sources, r_written, "r", r_code, units), key="tensors.r")
-    if ins.v is None:  # full width, under the grids: r's grid stays next to the error
+            show_grid(ins.v, list(ins.v.positions), v_written, "v", f"t.view({target})")
+        show_grid(ins.r, r_sources, r_written, "r", r_code)
+    if ins.transpose:  # how t walks x's storage: under the grids, as wide as the column
+        walk = ", ".join(map(str, ins.t.positions[:10]))
+        if len(ins.t.positions) > 10:
+            walk += ", …"
+        jumps = "t_caption_contiguous" if ins.t.is_contiguous else "t_caption"
+        st.caption(t(f"tensors.{jumps}", walk=walk))
+    if ins.v is None:  # full width, under the grids
+        st.markdown(t("tensors.view_failed", target=target))
+        st.code(ins.view_error, language="text", wrap_lines=True)
         st.markdown(t("tensors.view_failed_explain", walk=", ".join(map(str, ins.t.positions))))
     if ins.reshape_copied:  # full width, as x's storage row: easy to compare
         st.markdown(t("tensors.r_storage_title", ptr=hex_ptr(ins.r.data_ptr)))
         r_cells = {write.storage_index} if w_name == "r" else set()
         kinds.show(storage_chart(ins.r, r_sources, r_cells, "r"), key="tensors.storage_r")
-        st.caption(t("tensors.copy_caption"))
 
-    # What the write did, and (when reshape did not copy) that r reads x's memory too: one box.
+    # What the write did, and whether reshape copied (r's own storage, drawn above) or r reads
+    # x's memory too: one box.
     w_code = f"{w_name}{index_text(written_index)} = {write.value}"
     if write.x_changed:
         said = t(
@@ -430,8 +450,7 @@ def picture(ins) -> None:
         said = t("tensors.write_same", code=w_code, value=write.value)
     else:
         said = t("tensors.write_copy", code=w_code, cell=write.storage_index, before=write.before)
-    if not ins.reshape_copied:
-        said += "\n\n" + t("tensors.no_copy_caption")
+    said += "\n\n" + t("tensors.copy_caption" if ins.reshape_copied else "tensors.no_copy_caption")
     st.info(said, icon=":material/edit:")
 
     panels.metric_row(
@@ -514,7 +533,10 @@ def prepare(state: PageState) -> None:
         st.session_state.pop(URL_VIEW_ERROR, None)
 
 
-def live(page: Page) -> None:
+def setup(page: Page) -> dict:
+    """The tensors the inspector reads: x's shape, the target shape (typed or a suggestion)
+    and the transpose. They change what is drawn, so they rerun the page; the element slider
+    under them moves the write alone."""
     state = page.state
     spec = state.spec
     if URL_VIEW_ERROR in st.session_state:  # under the notice that names it
@@ -564,24 +586,6 @@ def live(page: Page) -> None:
         format_func=pair_label,
         help=t("tensors.transpose_help"),
     )
-
-    at_key = state.seeded("at")
-    st.session_state[at_key] = min(max(st.session_state[at_key], 0), n - 1)
-    if n > 1:
-        at = state.control(
-            st.slider, "at", t("tensors.at_label"), 0, n - 1, help=t("tensors.at_help")
-        )
-    else:  # a slider needs two ends: with one element there is nothing to choose
-        at = 0
-        st.caption(t("tensors.at_single"))
-    value = state.control(
-        st.number_input,
-        "value",
-        t("tensors.value_label"),
-        *lesson.WRITE_RANGE,
-        step=1,
-        help=t("tensors.value_help"),
-    )
     if "view" not in state.hidden:  # target shapes that fit, a click away
         choice_key = state.key("view_choice")
         st.pills(
@@ -592,7 +596,37 @@ def live(page: Page) -> None:
             on_change=set_view,
             args=(choice_key, state.key("view")),
             disabled=state.locked,
+            wrap=True,  # directly in the column they would scroll in one row
         )
+    return {"shape": shape, "view": target, "transpose": pair}
+
+
+def secondary(page: Page) -> dict:
+    """The value written: 99 stands out among arange's 0 .. 47, so it is rarely changed."""
+    value = page.state.control(
+        st.number_input,
+        "value",
+        t("tensors.value_label"),
+        *lesson.WRITE_RANGE,
+        step=1,
+        help=t("tensors.value_help"),
+    )
+    return {"value": value}
+
+
+def live(page: Page) -> None:
+    state, more = page.state, page.secondary
+    shape, target, pair, value = more["shape"], more["view"], more["transpose"], more["value"]
+    n = lesson.numel(shape)
+    at_key = state.seeded("at")
+    st.session_state[at_key] = min(max(st.session_state[at_key], 0), n - 1)
+    if n > 1:
+        at = state.control(
+            st.slider, "at", t("tensors.at_label"), 0, n - 1, help=t("tensors.at_help")
+        )
+    else:  # a slider needs two ends: with one element there is nothing to choose
+        at = 0
+        st.caption(t("tensors.at_single"))
 
     # The dtype box is drawn with the creation part, below; the link carries its value.
     dtype = st.session_state.get(state.key("dtype"), state.url_values["dtype"])
