@@ -12,6 +12,7 @@ from lib.lessons._format import num as fmt
 from lib.lessons.embedding import compute as lesson
 from lib.urlspec import MAX_RAW_CHARS
 from lib.view import kinds, panels
+from lib.view.frame import presenting
 from lib.view.lesson import Page, Part
 from lib.view.panels import Metric
 from lib.view.text import md_escape
@@ -19,7 +20,6 @@ from lib.view.url_state import PageState, quoted
 
 SECTIONS = (
     Part("rows", "embedding.table_title", folded=True),
-    Part("renorm"),  # only with a max_norm: its heading is drawn with it
     Part("dtype", "embedding.dtype_title", folded=True),
 )
 FORMULA_CAPTION = "embedding.formula_caption"
@@ -37,6 +37,7 @@ def prepare(state: PageState) -> None:
 
 
 WEIGHT_DOMAIN = (-3.0, 3.0)  # N(0, 1) init: nearly every entry lies inside; the rest clamp
+PRESENTING_CHART_PX = 610  # two a row in the presenter's 1,260 px column
 GRAD_COLOURS = ("#F1F5F9", kinds.HIGHLIGHT)  # 0 (no gradient) pale grey
 
 
@@ -164,7 +165,9 @@ def indices(state: PageState, num: int) -> tuple[list[int], str]:
     return ids, text
 
 
-def live(page: Page) -> None:
+def setup(page: Page) -> dict:
+    """The table (num_embeddings, embedding_dim, padding_idx) and the indices looked up: they
+    set up what the page shows, so moving one reruns it; max_norm, under them, moves alone."""
     state = page.state
     num = state.slider("num", "num_embeddings", help=t("embedding.num_help"))
     dim = state.slider("dim", "embedding_dim", help=t("embedding.dim_help"))
@@ -181,10 +184,18 @@ def live(page: Page) -> None:
         format_func=lambda r: "None" if r == lesson.NO_PADDING else row_name(r),
         help=t("embedding.padding_help"),
     )
+    return {"num": num, "dim": dim, "ids": ids, "text": text, "padding_idx": padding}
+
+
+def live(page: Page) -> None:
+    state = page.state
     max_norm = state.slider(
         "max_norm", t("embedding.max_norm_label"), help=t("embedding.max_norm_help")
     )
     more = page.secondary
+    num, dim, ids, text, padding = (
+        more[name] for name in ("num", "dim", "ids", "text", "padding_idx")
+    )
     seed, norm_type, loss_kind = more["seed"], more["norm_type"], more["loss"]
     scale_grad, sparse = more["scale_grad"], more["sparse"]
     page.sync(
@@ -229,9 +240,6 @@ def live(page: Page) -> None:
     if page.shows("rows"):
         with page.slot("rows"):
             rows_table(setup, result, count, looked_up)
-    if setup.max_norm is not None:
-        with page.slot("renorm"):
-            renorm(setup, result, names, weight_style)
     if page.shows("dtype"):
         with page.slot("dtype"):
             index_errors(setup, ids, num)
@@ -277,6 +285,13 @@ def index_errors(setup: lesson.Setup, ids: list[int], num: int) -> None:
     st.caption(t("embedding.range_explain", last=num - 1))
 
 
+def chart_width() -> str | int:
+    """Each chart of the picture's row: stretched to share it (two a row at 1280 x 800, one on
+    a phone), or, presenting, half of the wide column (four a row would be too small to read
+    from the back, and a chart alone on its row would stretch across it)."""
+    return PRESENTING_CHART_PX if presenting() else "stretch"
+
+
 def picture(
     setup: lesson.Setup,
     result: lesson.Result,
@@ -284,15 +299,18 @@ def picture(
     names: list[str],
     weight_style: dict,
 ) -> None:
-    """Two columns: the table with the picked rows outlined and its gradient side by side (the
-    same rows, so the outlines line up), the output under the table and the metrics under the
-    gradient (one row of columns, not two: fewer elements a move). Three heatmaps in a row
-    would leave each 170 pixels at 1280 x 800: titles cut, and 8 columns unreadable."""
+    """One row that wraps (one block, where a row of columns was three): the table with the
+    picked rows outlined and its gradient side by side (the same rows, so the outlines line
+    up); the output, next to the table after the call when a max_norm rescaled it in place
+    (out's rows are copies of its rows); the numbers, with what max_norm did; and every row's
+    norm before and after the call. Two charts a row at 1280 x 800 (three heatmaps in a row
+    would leave each 170 pixels: titles cut, and 8 columns unreadable), one on a phone; the
+    numbers and the norms take a row each."""
     num, dim, ids = setup.num, setup.dim, setup.ids
     picked = [c > 0 for c in count]
     out_names = [f"out[{k}] ← {i}" for k, i in enumerate(ids)]
-    left, right = st.columns(2)
-    with left:
+    width = chart_width()
+    with st.container(horizontal=True):
         kinds.show(
             kinds.table_heatmap(
                 cells(result.weight_before, names, picked),
@@ -308,12 +326,13 @@ def picture(
                 **weight_style,
             ),
             key="embedding.weight",
+            width=width,
         )
-    with right:
         if result.grad is None:
-            st.markdown(f"**{t('embedding.grad_failed_title')}**")
-            st.code(f"RuntimeError: {result.grad_error}", language="text", wrap_lines=True)
-            st.info(t("embedding.grad_failed"), icon=":material/info:")
+            with st.container():  # in the gradient's place, kept together
+                st.markdown(f"**{t('embedding.grad_failed_title')}**")
+                st.code(f"RuntimeError: {result.grad_error}", language="text", wrap_lines=True)
+                st.info(t("embedding.grad_failed"), icon=":material/info:")
         else:
             top_grad = max(1.0, result.grad.max().item())
             got = [bool(result.grad[r].abs().sum() > 0) for r in range(num)]
@@ -332,8 +351,8 @@ def picture(
                     dark=0.6 * top_grad,
                 ),
                 key="embedding.grad",
+                width=width,
             )
-    with left:
         kinds.show(
             kinds.table_heatmap(
                 cells(result.output, out_names, [False] * len(ids)),
@@ -349,9 +368,20 @@ def picture(
                 **weight_style,
             ),
             key="embedding.output",
+            width=width,
         )
-    grad_sum = "None" if result.grad is None else fmt(result.grad.sum().item())
-    with right:
+        if setup.max_norm is not None:  # the table the call left: out's rows are its rows
+            table_after(setup, result, names, weight_style, width)
+        grad_sum = "None" if result.grad is None else fmt(result.grad.sum().item())
+        # With a max_norm, what it did, under the numbers (one element, not one more caption).
+        note = None
+        if setup.max_norm is not None:
+            said = t(
+                "embedding.renorm_caption",
+                max_norm=fmt(setup.max_norm),
+                norm_type=setup.norm_type,
+            )
+            note = f"**{t('embedding.renorm_title')}**  \n{said}"
         panels.metric_row(
             [
                 Metric(
@@ -365,8 +395,11 @@ def picture(
                     str(len(result.renormed_rows)),
                     help=t("embedding.renorm_help"),
                 ),
-            ]
+            ],
+            note=note,
         )
+        if setup.max_norm is not None:  # under what max_norm did, across the column
+            norms_chart(setup, result, names)
 
 
 def rows_table(
@@ -414,43 +447,45 @@ def rows_table(
         st.caption(t("embedding.sparse_caption"))
 
 
-def renorm(
-    setup: lesson.Setup, result: lesson.Result, names: list[str], weight_style: dict
+def table_after(
+    setup: lesson.Setup,
+    result: lesson.Result,
+    names: list[str],
+    weight_style: dict,
+    width: str | int,
 ) -> None:
-    """max_norm: every row's norm before and after the call, and the table after it."""
-    num, dim, renormed = setup.num, setup.dim, result.renormed_rows
-    st.subheader(t("embedding.renorm_title"), divider="gray")
+    """max_norm: the table after the call, the rows it rescaled outlined."""
+    renormed = result.renormed_rows
+    kinds.show(
+        kinds.table_heatmap(
+            cells(result.weight_after, names, [r in renormed for r in range(setup.num)]),
+            order=names,
+            title=t("embedding.weight_title", num=setup.num, dim=setup.dim),
+            subtitle=t("embedding.after_subtitle"),
+            description=t("embedding.after_alt"),
+            **weight_style,
+        ),
+        key="embedding.after",
+        width=width,
+    )
+
+
+def norms_chart(setup: lesson.Setup, result: lesson.Result, names: list[str]) -> None:
+    """max_norm: every row's norm before and after the call, max_norm a dashed line."""
     norms = pd.DataFrame({"row": names, "before": result.norms_before, "after": result.norms_after})
-    columns = st.columns(2)
-    with columns[0]:
-        # max_norm and the axis (from the data) are not in the spec: its slider changes data only.
-        kinds.show(
-            kinds.before_after_bars(
-                norms,
-                limit=setup.max_norm,
-                limit_field="max_norm",
-                order=names,
-                title=t("embedding.norms_title"),
-                x_title=t("embedding.norm_axis"),
-                description=t("embedding.norms_alt"),
-                dataset="norms",
-            ),
-            key="embedding.norms",
-        )
-    with columns[1]:
-        kinds.show(
-            kinds.table_heatmap(
-                cells(result.weight_after, names, [r in renormed for r in range(num)]),
-                order=names,
-                title=t("embedding.weight_title", num=num, dim=dim),
-                subtitle=t("embedding.after_subtitle"),
-                description=t("embedding.after_alt"),
-                **weight_style,
-            ),
-            key="embedding.after",
-        )
-    st.caption(
-        t("embedding.renorm_caption", max_norm=fmt(setup.max_norm), norm_type=setup.norm_type)
+    # max_norm and the axis (from the data) are not in the spec: its slider changes data only.
+    kinds.show(
+        kinds.before_after_bars(
+            norms,
+            limit=setup.max_norm,
+            limit_field="max_norm",
+            order=names,
+            title=t("embedding.norms_title"),
+            x_title=t("embedding.norm_axis"),
+            description=t("embedding.norms_alt"),
+            dataset="norms",
+        ),
+        key="embedding.norms",
     )
 
 
