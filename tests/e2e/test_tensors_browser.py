@@ -71,10 +71,27 @@ def test_tensors_storage_wraps_on_a_phone(browser, app_url):
             chart = page.locator("[data-testid=stVegaLiteChart][aria-label*='storage cells of x']")
             cells = chart.locator("g.mark-rect path")
             expect(cells).to_have_count(25)  # 24 cells and the written one's outline
-            boxes = [cells.nth(i).bounding_box() for i in range(24)]
+            # Vega may draw at a first width and then at the container's: wait for the rows.
+            page.wait_for_function(
+                """([chart, rows]) => new Set(
+                    [...chart.querySelectorAll('g.mark-rect path')].slice(0, 24)
+                        .map(p => Math.round(p.getBoundingClientRect().y))
+                ).size === rows""",
+                arg=[chart.element_handle(), rows],
+                timeout=15_000,
+            )
+            # Measured in one go, relative to the chart: the page may still move under it.
+            boxes = chart.evaluate(
+                """chart => {
+                    const edge = chart.getBoundingClientRect();
+                    return [...chart.querySelectorAll('g.mark-rect path')].slice(0, 24)
+                        .map(p => p.getBoundingClientRect())
+                        .map(b => ({x: b.x - edge.x, y: b.y - edge.y, right: b.right - edge.x,
+                                    width: b.width, chart: edge.width}));
+                }"""
+            )
             assert min(b["width"] for b in boxes) >= 20, boxes
             assert len({round(b["y"]) for b in boxes}) == rows, boxes
-            edge = chart.bounding_box()
-            assert max(b["x"] + b["width"] for b in boxes) <= edge["x"] + edge["width"] + 1
+            assert max(b["right"] for b in boxes) <= boxes[0]["chart"] + 1, boxes
         finally:
             page.close()

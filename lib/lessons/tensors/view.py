@@ -543,8 +543,11 @@ def setup(page: Page) -> dict:
         error, url_n, rejected = st.session_state[URL_VIEW_ERROR]
         st.code(error, language="text", wrap_lines=True)
         st.caption(t("tensors.view_invalid_explain", n=url_n, target=lesson.shape_code(rejected)))
+    # The two shapes side by side: the element slider, the lesson's main control, stays on the
+    # first screen under them (one above the other they pushed it below it at 1280 x 800).
+    shape_box, view_box = st.columns(2, gap="small")
     shape_text = state.control(
-        st.text_input,
+        shape_box.text_input,
         "shape",
         t("tensors.shape_label"),
         value=spec["shape"].format(state.url_values["shape"]),
@@ -559,7 +562,7 @@ def setup(page: Page) -> dict:
     n = lesson.numel(shape)
 
     view_text = state.control(
-        st.text_input,
+        view_box.text_input,
         "view",
         t("tensors.view_label"),
         value=spec["view"].format(state.url_values["view"]),
