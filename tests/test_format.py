@@ -29,3 +29,17 @@ def test_a_snippet_prints_what_num_shows():
     # The snippets print f"{v + 0.0:.4g}": the same text as num(v), for any float.
     for value in (-0.0, -3.6e-05, 5e-05, 0.12345, -0.12345, 1e-12, -7.77775, 2.0, 1234.5):
         assert f"{value + 0.0:.4g}" == num(value)
+
+
+def test_chart_labels_never_show_a_negative_zero():
+    """A weight of -0.004 is labelled "0.00" in a heatmap cell, not "-0.00" (seen in
+    embedding's table)."""
+    import torch
+
+    from lib.lessons.embedding import view
+    from lib.view.kinds import two_decimals
+
+    assert two_decimals(-0.004) == "0.00" and two_decimals(-0.005001) == "-0.01"
+    assert two_decimals(-0.0) == "0.00" and two_decimals(0.004) == "0.00"
+    cells = view.cells(torch.tensor([[-0.004, 0.5], [-0.0, -12.0]]), ["a", "b"], [False, False])
+    assert "-0.00" not in set(cells["label"]) and "-12.0" in set(cells["label"])

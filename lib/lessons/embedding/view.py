@@ -48,7 +48,9 @@ def row_name(r: int) -> str:
 def cells(values, names, picked) -> pd.DataFrame:
     """A (rows, dim) tensor as a long table for kinds.table_heatmap: rows by name, and whether
     each row was picked."""
-    table = kinds.long_table(values, label=lambda v: f"{v:.2f}" if abs(v) < 9.995 else f"{v:.1f}")
+    table = kinds.long_table(
+        values, label=lambda v: kinds.two_decimals(v) if abs(v) < 9.995 else f"{v:.1f}"
+    )
     table["picked"] = [picked[r] for r in table["row"]]
     table["row"] = [names[r] for r in table["row"]]
     return table

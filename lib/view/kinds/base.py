@@ -102,7 +102,9 @@ def compiled(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., Spec]:
 
 
 def two_decimals(value: float) -> str:
-    return f"{value:.2f}"
+    """Two decimals, never a negative zero: -0.004 is "0.00", not "-0.00" (issue 13)."""
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
 
 
 def long_table(values, label: Callable[[float], str] | None = two_decimals) -> pd.DataFrame:
