@@ -298,7 +298,7 @@ def test_a_clicked_cell_starts_on_the_start_sliders_grid_inside_the_cell():
     lo, hi = sgd.DOMAIN
     width = (hi - lo) / sgd.GRID
     for index in range(sgd.GRID):
-        value = view.cell_centre(index)
+        value = view.lesson.cell_centre(index)
         assert lo + index * width - 1e-9 <= value <= lo + (index + 1) * width + 1e-9
         assert abs(value * 10 - round(value * 10)) < 1e-9  # a value the 0.1 slider can take
 

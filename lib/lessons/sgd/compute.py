@@ -72,6 +72,14 @@ SURFACE_INFO = {
 }
 
 
+def cell_centre(index: int) -> float:
+    """The centre of surface cell ``index`` along one axis, on the start sliders' 0.1 grid
+    (a click on the surface starts the run there)."""
+    lo, hi = DOMAIN
+    width = (hi - lo) / GRID
+    return min(max(round(lo + (index + 0.5) * width, 1), lo), hi)
+
+
 def loss_function(
     surface: str, a: float = 1.0
 ) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:

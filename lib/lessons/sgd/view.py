@@ -96,19 +96,13 @@ PICK = "pick_start"  # the surface's point selection: the cell clicked
 FULL_RERUN = "sgd._full_rerun"
 
 
-def cell_centre(index: int) -> float:
-    """The centre of surface cell ``index`` along one axis, on the start sliders' 0.1 grid."""
-    width = (HI - LO) / lesson.GRID
-    return min(max(round(LO + (index + 0.5) * width, 1), LO), HI)
-
-
 def pick_start(chart_key: str, state: PageState) -> None:
     """The surface's on_select callback: the clicked cell's centre becomes the start point
     (x0, y0 are under More settings, drawn by the full run: the live part then reruns it)."""
     picked = st.session_state[chart_key].selection.get(PICK) or []
     if picked and {"col", "row"} <= set(picked[0]):
-        st.session_state[state.key("x0")] = cell_centre(int(picked[0]["col"]))
-        st.session_state[state.key("y0")] = cell_centre(int(picked[0]["row"]))
+        st.session_state[state.key("x0")] = lesson.cell_centre(int(picked[0]["col"]))
+        st.session_state[state.key("y0")] = lesson.cell_centre(int(picked[0]["row"]))
         st.session_state[FULL_RERUN] = True
 
 
