@@ -15,6 +15,9 @@ from lib.urlspec import FRAME
 LANG_KEY, PRESENT_KEY = "frame.lang", "frame.present"
 
 # Presenter mode: type at 1.25x (Streamlit sizes text in rem), black on white, wider content.
+# A phone that opens a presenter link keeps a phone's margins (16 px, not 40) and formula size
+# (16 px, not 20): with both, lines of live numbers were cut off at 390 px (a phone is read at
+# arm's length, not across a room).
 PRESENTER_CSS = """
 <style>
 html { font-size: 20px; }
@@ -22,6 +25,10 @@ html { font-size: 20px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { color: #000; }
 button [data-testid="stMarkdownContainer"] p { color: inherit; }  /* white on a primary button */
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+@media (max-width: 640px) {  /* a phone: its own margins and formula size (16 px), as without */
+  [data-testid="stMainBlockContainer"] { padding-left: 0.8rem; padding-right: 0.8rem; }
+  .katex-display > .katex { font-size: 0.8em; }
+}
 </style>
 """
 
