@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.i18n import t
-from lib.lessons._format import num
+from lib.lessons._format import num, tex_sum, wrapped
 from lib.lessons.linear import compute as lesson
 from lib.view import kinds, panels, thumbnails
 from lib.view.lesson import Page, Part
@@ -109,8 +109,8 @@ def row_tex(values) -> str:
     return r"\begin{pmatrix}" + " & ".join(num(v) for v in values) + r"\end{pmatrix}"
 
 
-def matrix_tex(matrix) -> str:
-    rows = [" & ".join(num(v) for v in row) for row in matrix.tolist()]
+def matrix_tex(rows: list[list[float]]) -> str:
+    rows = [" & ".join(num(v) for v in row) for row in rows]
     return r"\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}"
 
 
@@ -124,17 +124,43 @@ def vector(values) -> str:
     return "[" + ", ".join(num(v) for v in values) + "]"
 
 
-# Entries a one-line matrix equation may hold before it is wider than a phone (8, the default
-# 2 -> 2, was cut off at 390 px; 9 at 1280 x 800): beyond this the factors go on lines of their own.
-ONE_LINE_ENTRIES = 5
-TERMS_PER_LINE = 3  # terms of the worked y_0 on one line
+# Every line fits a 390 px phone (formulas at 16 px there), however long the numbers are (num
+# gives up to 10 characters, "-0.0001234"): a factor with more columns than these is cut into
+# slices of this many, one a line, each named as PyTorch indexes it (x[0:4], A^T[:, 0:2]).
+X_PER_LINE = 4  # x holds the sliders' short numbers ("-2.9")
+COLUMNS_PER_LINE = 2  # of Aᵀ, b and y: three columns of long weights and a name were 400 px
+NAMES_PER_LINE = 3  # symbols of the worked y_0 (A_{00}x_{0}) on one line
+# Its numbers fill a line up to this many characters (about 280 px at 16 px): two terms as a
+# rule, one when both are long ("(-0.005294)·(-2.9)": two of those were 360 px wide).
+TERM_CHARS_PER_LINE = 32
 
 
 def count_tex(n_in: int, n_out: int, bias: bool, total: int | str) -> str:
-    """The parameter count: in×out numbers in A (plus out in b), ``total`` as shown."""
+    """The parameter count: in×out numbers in A (plus out in b), ``total`` as shown; the
+    numbers under the names (on one line it was wider than a phone in presenter mode)."""
     count_terms = rf"{n_in}\times{n_out}" + (rf" + {n_out}" if bias else "")
     count_names = r"\text{in}\times\text{out}" + (r" + \text{out}" if bias else "")
-    return rf"\text{{{t('labels.parameters')}}} = {count_names} = {count_terms} = {total}"
+    return (
+        rf"\begin{{aligned}}\text{{{t('labels.parameters')}}} &= {count_names}"
+        rf" \\ &= {count_terms} = {total}\end{{aligned}}"
+    )
+
+
+def sliced(name: str, values: list, per_line: int, tex) -> list[str]:
+    """Aligned lines ``name = tex(values)``, cut into slices of ``per_line`` columns (of a row,
+    or of a matrix's rows) when there are more: ``name[0:4] = ...``, ``name[:, 0:2] = ...``."""
+    width = len(values[0]) if isinstance(values[0], list) else len(values)
+    if width <= per_line:
+        return [rf"{name} &= {tex(values)}"]
+    lines = []
+    for lo in range(0, width, per_line):
+        hi = min(lo + per_line, width)
+        if isinstance(values[0], list):
+            part, index = [row[lo:hi] for row in values], rf"{{:}},\,{lo}{{:}}{hi}"
+        else:
+            part, index = values[lo:hi], rf"{lo}{{:}}{hi}"
+        lines.append(rf"{name}[{index}] &= {tex(part)}")
+    return lines
 
 
 def formula_tex(weight, b, x: tuple[float, ...], y: list[float], count: str | None = None) -> str:
@@ -144,35 +170,34 @@ def formula_tex(weight, b, x: tuple[float, ...], y: list[float], count: str | No
     symbols = r"y = x A^\top + b" if b is not None else r"y = x A^\top"
     # Two short lines, not one long one: every line of the formula fits a phone's width.
     head = symbols + rf" \\ A = \texttt{{layer.weight}}:\ ({n_out}\times{n_in})"
-    factors = [(row_tex(x), "x"), (matrix_tex(weight.T), r"A^\top")]
+    # One factor a line, a slice a line when it is wide (so even 8 x 8 fits a phone), all
+    # aligned at "=". (On one line, y = x Aᵀ + b of a 1 -> 1 layer was wider than a phone.)
+    factors = [sliced("x", list(x), X_PER_LINE, row_tex)]
+    factors.append(sliced(r"A^\top", weight.T.tolist(), COLUMNS_PER_LINE, matrix_tex))
     if b is not None:
-        factors.append((row_tex(b.tolist()), "b"))
-    if n_in + 3 * n_out <= ONE_LINE_ENTRIES:
-        product = r"\,".join(rf"\underbrace{{{tex}}}_{{{name}}}" for tex, name in factors[:2])
-        plus_b = rf" + \underbrace{{{factors[2][0]}}}_{{b}}" if b is not None else ""
-        equation = [rf"\underbrace{{{row_tex(y)}}}_{{y}} = {product}{plus_b}"]
-    else:  # one factor a line, so even 8 x 8 fits the page
-        equation = [rf"{name} = {tex}" for tex, name in factors]
-        equation.append(rf"y = {row_tex(y)}")
+        factors.append(sliced("b", b.tolist(), COLUMNS_PER_LINE, row_tex))
+    factors.append(sliced("y", y, COLUMNS_PER_LINE, row_tex))
+    equation = (
+        r"\begin{aligned}"
+        + r" \\[8pt] ".join(r" \\[6pt] ".join(lines) for lines in factors)
+        + r"\end{aligned}"
+    )
 
     terms = [f"{factor(weight[0, i].item())}\\cdot{factor(x[i])}" for i in range(n_in)]
+    names = [rf"A_{{0{i}}}x_{{{i}}}" for i in range(n_in)]
     if b is not None:
         terms.append(factor(b[0].item()))
-    names = " + ".join(rf"A_{{0{i}}}x_{{{i}}}" for i in range(n_in)) + (
-        " + b_0" if b is not None else ""
-    )
-    chunks = [
-        " + ".join(terms[k : k + TERMS_PER_LINE]) for k in range(0, len(terms), TERMS_PER_LINE)
-    ]
+        names.append("b_0")
+    name_lines = [names[k : k + NAMES_PER_LINE] for k in range(0, len(names), NAMES_PER_LINE)]
     worked = (
         r"\begin{aligned} y_0 &= "
-        + names
+        + tex_sum(name_lines)
         + r" \\ &= "
-        + r" \\ &\quad + ".join(chunks)
+        + tex_sum(wrapped(terms, TERM_CHARS_PER_LINE))
         + rf" \\ &= {num(y[0])}\end{{aligned}}"
     )
     counted = [count] if count else []
-    lines = r" \\[6pt] ".join([head, *counted, *equation, worked])  # a little air between the lines
+    lines = r" \\[6pt] ".join([head, *counted, equation, worked])  # a little air between lines
     return r"\begin{gathered}" + lines + r"\end{gathered}"
 
 
