@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.i18n import t
+from lib.lessons._format import tex_sum, wrapped
 from lib.lessons.sequential import compute as lesson
 from lib.view import kinds, panels, thumbnails
 from lib.view.frame import presenting
@@ -415,13 +416,28 @@ def formula_latex(forward: lesson.Forward, hidden: Hidden = Hidden()) -> str:
             else:  # the window does not fit: the closed form says why PyTorch refused
                 size = rf"{fraction} = {lesson.output_size(n, k, s, p)} < 1"
             sizes.append(rf"\text{{{row.name}}}: & \ {size}")
-    terms = [str(row.params) for row in forward.rows if row.params]
-    total = " + ".join(terms) + " = " if len(terms) > 1 else ""
-    shown = "?" if hidden.total else forward.total_params
-    params.append(rf"\text{{{t('sequential.total_row')}}}: & \ {total}{shown}")
+    params += total_rows(forward, "?" if hidden.total else str(forward.total_params))
     blocks = [params] + ([sizes] if len(sizes) > 1 else [])
     aligned = [r"\begin{aligned}" + r" \\ ".join(b) + r"\end{aligned}" for b in blocks]
     return r"\begin{gathered}" + r" \\[1.2em] ".join(aligned) + r"\end{gathered}"
+
+
+# The total's terms fill a line up to this many characters: a model of ten big layers made one
+# line of 900 px. The sum goes on over lines, "= total" at its end or on a line of its own.
+TOTAL_CHARS_PER_LINE = 26
+
+
+def total_rows(forward: lesson.Forward, total: str) -> list[str]:
+    """The rows of the parameter total in formula_latex: the layers' counts added up."""
+    terms = [str(row.params) for row in forward.rows if row.params]
+    name = rf"\text{{{t('sequential.total_row')}}}: & \ "
+    if len(terms) < 2:
+        return [name + total]
+    lines = wrapped(terms, TOTAL_CHARS_PER_LINE)
+    if len(" + ".join(lines[-1])) + len(total) + 3 <= TOTAL_CHARS_PER_LINE:
+        lines[-1][-1] += f" = {total}"
+        return [name + tex_sum(lines)]
+    return [name + tex_sum(lines), rf"& \ = {total}"]
 
 
 def named_access(forward: lesson.Forward) -> None:
