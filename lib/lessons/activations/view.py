@@ -104,6 +104,19 @@ def formula_caption(names) -> str | None:
     return " ".join(parts) or None
 
 
+def formula_tex(probes, x: float, beta: float, threshold: float) -> str:
+    """x on a line of its own, then three short lines a function: its closed form, its value at
+    x, its slope there. One line a function (with x in front) was wider than a phone."""
+    rows = (
+        rf"\mathrm{{{tex_name(p.fn)}}}(x) &= {lesson.formula_at(p.fn, x, beta, threshold)}"
+        rf" \\ &= {num(p.value)}"
+        rf" \\ \mathrm{{{tex_name(p.fn)}}}'(x) &= {num(p.slope)}"
+        for p in probes
+    )
+    aligned = r"\begin{aligned}" + r" \\[6pt] ".join(rows) + r"\end{aligned}"
+    return rf"\begin{{gathered}}x = {num(x)}: \\[6pt] {aligned}\end{{gathered}}"
+
+
 def live(page: Page) -> None:
     state = page.state
     names = state.control(
@@ -155,16 +168,7 @@ def live(page: Page) -> None:
         with page.slot("probe"):
             probe_table(names, table, probes)
 
-    rows = (
-        rf"\mathrm{{{tex_name(p.fn)}}}(x) &= {lesson.formula_at(p.fn, x, beta, threshold)}"
-        rf" = {num(p.value)},"
-        rf" & f'(x) &= {num(p.slope)}"
-        for p in probes
-    )
-    page.formula(
-        rf"x = {num(x)}:\qquad\begin{{aligned}}" + r" \\ ".join(rows) + r"\end{aligned}",
-        formula_caption(names),
-    )
+    page.formula(formula_tex(probes, x, beta, threshold), formula_caption(names))
 
     if page.shows("module"):
         with page.slot("module"):
