@@ -361,40 +361,56 @@ def picture(setup: lesson.Setup, result: lesson.Result, target_key: str | None) 
 
 def formula(setup: lesson.Setup, result: lesson.Result) -> tuple[str, str]:
     """The loss and its gradient with the current numbers, in the form these options take, and
-    the catalog key of the caption that names that form's symbols (and only those)."""
+    the catalog key of the caption that names that form's symbols (and only those). Short lines,
+    aligned at "=" (each result under its formula), so every number fits a phone."""
     target, n = setup.target, len(setup.logits)
     weight, smoothing, mistake = setup.weight, setup.label_smoothing, setup.double_softmax
     p_t = result.probs[target]
     onehot = [1.0 if i == target else 0.0 for i in range(n)]
+    grad = r"\frac{\partial\,\mathrm{loss}}{\partial z}"
+    given = ""
     if weight is None and smoothing == 0 and not mistake and not result.ignored:
         caption = "cross_entropy.caption_plain"
-        latex = (
-            rf"\mathrm{{loss}} = -\log\frac{{e^{{z_{{{target}}}}}}}{{\sum_j e^{{z_j}}}}"
-            rf" = -\log {num(p_t)} = {num(result.loss)}"
-            rf"\\ \frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = \mathrm{{softmax}}(z) - "
-            rf"\mathrm{{onehot}}({target}) = {column(result.probs)} - {column(onehot)}"
-            rf" = {column(result.grad)}"
-        )
-        if setup.reduction == "none":
-            latex += r"\quad(\text{shape }(1,))"
+        loss = [
+            rf"\mathrm{{loss}} &= -\log\frac{{e^{{z_{{{target}}}}}}}{{\sum_j e^{{z_j}}}}",
+            rf"&= -\log {num(p_t)} = {num(result.loss)}",
+        ]
+        if setup.reduction == "none":  # the result and its shape on a line of their own
+            loss[1:] = [
+                rf"&= -\log {num(p_t)}",
+                rf"&= {num(result.loss)}\quad(\text{{shape }}(1,))",
+            ]
+        slope = [
+            rf"{grad} &= \mathrm{{softmax}}(z) - \mathrm{{onehot}}({target})",
+            rf"&= {column(result.probs)} - {column(onehot)}",
+            rf"&= {column(result.grad)}",
+        ]
     elif mistake and weight is None and smoothing == 0 and not result.ignored:
         caption = "cross_entropy.caption_mistake"
-        latex = (
-            rf"p = \mathrm{{softmax}}(z),\quad \mathrm{{loss}} = -\log\frac{{e^{{p_{{{target}}}}}}}"
-            rf"{{\sum_j e^{{p_j}}}} = {num(result.loss)} \ \ge\ -\log\frac{{e}}{{e + C - 1}}"
-            rf"\\ \frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {column(result.grad)}"
-        )
+        loss = [
+            r"p &= \mathrm{softmax}(z)",
+            rf"\mathrm{{loss}} &= -\log\frac{{e^{{p_{{{target}}}}}}}{{\sum_j e^{{p_j}}}}",
+            rf"&= {num(result.loss)} \ \ge\ -\log\frac{{e}}{{e + C - 1}}",
+        ]
+        slope = [rf"{grad} &= {column(result.grad)}"]
     else:
         caption = "cross_entropy.caption_general"
-        latex = (
-            r"\mathrm{loss} = \frac{(1-\varepsilon)\,w_t\,(-\log p_t) + "
-            r"\frac{\varepsilon}{C}\sum_j w_j\,(-\log p_j)}"
-            rf"{{w_t\ \text{{{t('cross_entropy.mean_only')}}}}}"
-            rf"\qquad \varepsilon = {num(smoothing)},\ C = {n},\ t = {target}"
-            rf"\\ \mathrm{{loss}} = {num(result.loss)},\quad"
-            rf"\frac{{\partial\,\mathrm{{loss}}}}{{\partial z}} = {column(result.grad)}"
+        given = rf"\varepsilon = {num(smoothing)},\ C = {n},\ t = {target}: \\[6pt] "
+        numerator = (  # two lines: on one, the fraction alone was wider than a phone
+            r"\begin{gathered}(1-\varepsilon)\,w_t\,(-\log p_t)"
+            r" \\ +\ \frac{\varepsilon}{C}\sum_j w_j\,(-\log p_j)\end{gathered}"
         )
-    return r"\begin{gathered}" + latex + r"\end{gathered}", caption
+        mean_only = t("cross_entropy.mean_only")
+        loss = [
+            rf"\mathrm{{loss}} &= \frac{{{numerator}}}{{w_t\ \text{{{mean_only}}}}}",
+            rf"&= {num(result.loss)}",
+        ]
+        slope = [rf"{grad} &= {column(result.grad)}"]
+    rows = r" \\ ".join(loss) + r" \\[6pt] " + r" \\ ".join(slope)
+    return (
+        rf"\begin{{gathered}}{given}\begin{{aligned}}{rows}\end{{aligned}}\end{{gathered}}",
+        caption,
+    )
 
 
 def thumbnail() -> kinds.Spec:
