@@ -247,7 +247,8 @@ def parameters_section(setup: lesson.Setup, run: lesson.Run) -> None:
     st.latex(
         r"\begin{aligned}"
         rf"\text{{{t('rnn.params_word')}}} &= {rule}\\"
-        rf"&= {numbers} = {by_formula}\\"
+        rf"&= {numbers}\\"  # its result on a line of its own: one line was wider than a phone
+        rf"&= {by_formula}\\"
         rf"\texttt{{sum(p.numel())}} &= {run.param_count}"
         r"\end{aligned}"
     )
@@ -260,7 +261,8 @@ def step_formula(page: Page, setup: lesson.Setup, run: lesson.Run, step: int, un
     s, j = step, unit
 
     def terms(row: int) -> str:
-        """The four terms of the pre-activation of stacked row ``row``, each labelled."""
+        """The four terms of the pre-activation of stacked row ``row``, each labelled, two on a
+        line (four on one were wider than a phone): the second line starts with "&\\qquad"."""
         parts = (
             (run.input_term[s, 0, row], r"W_{ih}x"),
             (run.weights["bias_ih_l0"][row], r"b_{ih}"),
@@ -273,10 +275,11 @@ def step_formula(page: Page, setup: lesson.Setup, run: lesson.Run, step: int, un
             if k == 0:
                 shown += rf"\underbrace{{{num(v)}}}_{{{name}}}"
             else:  # "a - 0.4" rather than "a + -0.4"
+                shown += r" \\ &\qquad" if k == 2 else ""
                 shown += rf" {'-' if v < 0 else '+'} \underbrace{{{num(abs(v))}}}_{{{name}}}"
         return shown
 
-    # Short lines (a result on its own line), so a phone shows the whole formula.
+    # Short lines (a sum over two lines, a result on its own), so a phone shows every number.
     pre = run.pre[s, 0]
     if setup.cell == "rnn":
         general = r"h_t = \tanh(W_{ih}\,x_t + b_{ih} + W_{hh}\,h_{t-1} + b_{hh})"
@@ -312,8 +315,11 @@ def step_formula(page: Page, setup: lesson.Setup, run: lesson.Run, step: int, un
         c_prev, c_now = run.c_prev[s, 0, j].item(), run.cells[s, 0, j].item()
         c_name = "c_{-1}" if s == 0 else f"c_{{{s - 1}}}"
         rows.append(rf"c_{{{s}}}[{j}] &= f\cdot {c_name} + i\cdot g")
-        rows.append(rf"&= {num(f)}\cdot{factor(c_prev)} + {num(i)}\cdot{factor(g)} = {num(c_now)}")
-        rows.append(rf"h_{{{s}}}[{j}] &= o\cdot\tanh(c_{{{s}}}) = {num(o)}\cdot\tanh({num(c_now)})")
+        rows.append(rf"&= {num(f)}\cdot{factor(c_prev)}")
+        rows.append(rf"&\qquad + {num(i)}\cdot{factor(g)}")
+        rows.append(rf"&= {num(c_now)}")
+        rows.append(rf"h_{{{s}}}[{j}] &= o\cdot\tanh(c_{{{s}}})")
+        rows.append(rf"&= {num(o)}\cdot\tanh({num(c_now)})")
         rows.append(rf"&= {num(run.output[s, 0, j].item())}")
         worked = r"\begin{aligned}" + r"\\".join(rows) + r"\end{aligned}"
         latex = rf"\begin{{gathered}}{general}\\[8pt]{worked}\end{{gathered}}"
