@@ -31,6 +31,14 @@ def test_every_lesson_on_a_phone(browser, app_url, name, query):
     try:
         open_page(phone, app_url, name + query)
         no_errors(phone)
+        # The frame's styles (lib/view/frame.py) come with the sidebar, at times a moment after
+        # the lesson: measured before them, a formula is at its desktop size.
+        phone.wait_for_function(
+            """present => [...document.querySelectorAll('style')]
+                 .some(s => s.textContent.includes('.katex-display .vlist-t2'))
+               && (!present || getComputedStyle(document.documentElement).fontSize === '20px')""",
+            arg=bool(query),
+        )
         # Nothing wider than the screen: the page never scrolls sideways.
         overflow = phone.evaluate(
             "document.querySelector('[data-testid=stMain]').scrollWidth - window.innerWidth"
@@ -48,6 +56,17 @@ def test_every_lesson_on_a_phone(browser, app_url, name, query):
                  .map(([box, svg]) => svg.getAttribute('aria-label'))"""
         )
         assert not cut, f"charts cut on a phone: {cut}"
+        # No formula wider than its box (measured in KaTeX's own fonts): the box would scroll,
+        # and the numbers at the right end, the results, would be cut off at the screen's edge.
+        wide = phone.evaluate(
+            """async () => {
+                 await document.fonts.ready;
+                 return [...document.querySelectorAll('.katex-display')]
+                   .filter(d => d.scrollWidth > d.clientWidth + 1)
+                   .map(d => `${d.scrollWidth} > ${d.clientWidth}: ${d.textContent.slice(0, 60)}`);
+               }"""
+        )
+        assert not wide, f"{name}{query}: formulas wider than a 390px phone: {wide}"
         screenshot(phone, f"{name}_phone{'_presenter' if query else ''}")
     finally:
         phone.close()
