@@ -392,18 +392,10 @@ def prepare(state: PageState) -> None:
 
 
 def secondary(page: Page) -> dict:
-    """The layer, the kind of input and its size and tokens, the batch, batch_first and the
-    seed: the set-up, changed now and then (the input size and the tokens box go together:
-    the box is tidied to the vocabulary)."""
+    """The kind of input and its size and tokens, the batch, batch_first and the seed: changed
+    now and then (the input size and the tokens box go together: the box is tidied to the
+    vocabulary)."""
     state = page.state
-    cell = state.control(
-        st.radio,
-        "cell",
-        t("rnn.cell"),
-        lesson.CELLS,
-        format_func=lambda c: "nn.LSTM" if c == "lstm" else "nn.RNN",
-        horizontal=True,
-    )
     kind = state.control(
         st.radio,
         "kind",
@@ -424,7 +416,6 @@ def secondary(page: Page) -> dict:
     )
     seed = state.seed_control(st, t("rnn.new_seed"), help=t("rnn.seed_help"))
     return {
-        "cell": cell,
         "kind": kind,
         "batch_first": batch_first,
         "input": input_size,
@@ -434,14 +425,31 @@ def secondary(page: Page) -> dict:
     }
 
 
-def live(page: Page) -> None:
-    state, more = page.state, page.secondary
+def setup(page: Page) -> dict:
+    """The layer (nn.RNN or nn.LSTM), its hidden size and the sequence's length: they set up
+    what is drawn, so moving one reruns the page; the step and unit inspected, under them, move
+    alone."""
+    state = page.state
+    cell = state.control(
+        st.radio,
+        "cell",
+        t("rnn.cell"),
+        lesson.CELLS,
+        format_func=lambda c: "nn.LSTM" if c == "lstm" else "nn.RNN",
+        horizontal=True,
+    )
     hidden = state.control(
         st.slider, "hidden", "hidden_size", 1, lesson.MAX_HIDDEN, help=t("rnn.hidden_help")
     )
     steps = state.control(
         st.slider, "steps", t("rnn.steps"), 1, lesson.MAX_STEPS, help=t("rnn.steps_help")
     )
+    return {"cell": cell, "hidden": hidden, "steps": steps}
+
+
+def live(page: Page) -> None:
+    state, more = page.state, page.secondary
+    hidden, steps = more["hidden"], more["steps"]
     freq = state.slider(
         "freq",
         t("rnn.freq"),
@@ -469,7 +477,7 @@ def live(page: Page) -> None:
     else:
         unit = 0
         st.caption(t("rnn.only_unit"))
-    values = {**more, "hidden": hidden, "steps": steps, "freq": freq, "t": step, "unit": unit}
+    values = {**more, "freq": freq, "t": step, "unit": unit}
     page.sync({name: values[name] for name in (p.name for p in state.spec.params)})
 
     setup = lesson.Setup(
