@@ -57,6 +57,7 @@ READABLE_CSS = """
 .lesson-metrics dt { font-size: 0.875rem; font-weight: 400; margin: 0; }
 .lesson-metrics dt.hint { text-decoration: underline dotted; cursor: help; }
 .lesson-metrics dd { font-size: 2.25rem; line-height: 1.2; margin: 0; }
+.lesson-caption { font-size: 0.875rem; color: rgba(49, 51, 63, 0.8); }  /* as a caption */
 /* "Check yourself" (one radio, panels.check_yourself) in a box of its own, as a form had it */
 [class*="st-key-check-"] [data-testid="stRadio"] {
   border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0.75rem 1rem;

@@ -97,10 +97,12 @@ class Page:
                 names = [p.name for p in self.state.spec.params]
                 share_contents(self.lesson.path, names, self.state.link_params)
 
-    def metrics(self, *metrics: panels.Metric, note: str | None = None) -> None:
+    def metrics(
+        self, *metrics: panels.Metric, note: str | None = None, caption: str | None = None
+    ) -> None:
         """A row of labelled numbers (one element, ``panels.metric_row``), with an optional
-        ``note`` (markdown, the app's own words) under it in the same element."""
-        panels.metric_row(metrics, note)
+        ``note`` and ``caption`` (markdown, the app's own words) under it in the same element."""
+        panels.metric_row(metrics, note, caption)
 
     def formula(self, latex: str, caption: str | None = None) -> None:
         """The formula with the current numbers, under the picture (in the picture's container:

@@ -30,13 +30,16 @@ class Metric:
     help: str | None = None
 
 
-def metric_row(metrics: Sequence[Metric], note: str | None = None) -> None:
+def metric_row(
+    metrics: Sequence[Metric], note: str | None = None, caption: str | None = None
+) -> None:
     """A row of labelled numbers as one element (a row of ``st.metric`` cost a slider move one
     element per number plus the row; DESIGN.md: fewer elements per move). It wraps on a phone.
     A label with a hint is underlined dotted and carries it as its title (the hover text).
-    Every text is escaped: the HTML is ours, the words are not. ``note``: markdown under the
-    numbers in the same element, made of the app's own words and numbers only (never text a
-    visitor typed or a link gave: it is not escaped)."""
+    Every text is escaped: the HTML is ours, the words are not. ``note`` and ``caption``:
+    markdown under the numbers in the same element, the caption small and grey as
+    ``st.caption``'s; made of the app's own words and numbers only (never text a visitor typed
+    or a link gave: they are not escaped)."""
     cells = "".join(
         "<div>"
         + (
@@ -47,8 +50,12 @@ def metric_row(metrics: Sequence[Metric], note: str | None = None) -> None:
         + f"<dd>{html.escape(m.value)}</dd></div>"
         for m in metrics
     )
-    row = f'<dl class="lesson-metrics">{cells}</dl>'
-    st.markdown(row if note is None else f"{row}\n\n{note}", unsafe_allow_html=True)
+    parts = [f'<dl class="lesson-metrics">{cells}</dl>']
+    if note:
+        parts.append(note)
+    if caption:  # blank lines around the markdown inside: it is read as markdown, not HTML
+        parts.append(f'<div class="lesson-caption">\n\n{caption}\n\n</div>')
+    st.markdown("\n\n".join(parts), unsafe_allow_html=True)
 
 
 ANSWERS = "check.answers"  # session state: check key -> (question, choice) once revealed

@@ -4,7 +4,6 @@ the same layer written four ways."""
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 import pandas as pd
@@ -207,15 +206,25 @@ def secondary(page: Page) -> dict:
     return {"seed": seed}
 
 
-def live(page: Page) -> None:
+def setup(page: Page) -> dict:
+    """The layer's shape and bias (moving one reruns the page), a way to the 2 -> 2 grid, and
+    the heading of the input sliders, which follow in the live part."""
     state = page.state
     n_in = state.control(st.slider, "in", "in_features", *SIZES, help=t("linear.in_help"))
     n_out = state.control(st.slider, "out", "out_features", *SIZES, help=t("linear.out_help"))
     bias = state.control(st.toggle, "bias", "bias", help=t("linear.bias_help"))
-    seed = page.secondary["seed"]
-
+    if (n_in, n_out) != (2, 2) and not state.locked and not {"in", "out"} & state.hidden:
+        st.info(t("linear.grid_hint"), icon=":material/grid_4x4:")
+        st.button(t("linear.grid_button"), on_click=show_two_by_two, args=(state,))
     if "x" not in state.hidden:
         st.markdown(f"**{t('linear.x_title')}**")
+    return {"in": n_in, "out": n_out, "bias": bias}
+
+
+def live(page: Page) -> None:
+    state = page.state
+    n_in, n_out, bias = (page.secondary[name] for name in ("in", "out", "bias"))
+    seed = page.secondary["seed"]
     x_url = state.url_values["x"]
     x = tuple(
         state.control(
@@ -283,19 +292,29 @@ def question(result: lesson.Forward) -> dict:
 
 
 def picture(page: Page, result: lesson.Forward, x: tuple[float, ...], pending: str | None):
-    """The metrics (the one the pending check asks for hidden), the layer's numbers in their
-    true shape and, for 2 → 2, the moved grid beside them; one caption under both (titles in
-    the charts: fewer elements a move)."""
+    """The layer's numbers in their true shape and, for 2 → 2, the moved grid beside them;
+    under them, one element: the metrics (the one the pending check asks for hidden), every
+    y[j] and the caption (titles in the charts: fewer elements a move)."""
     n_out, n_in = result.weight.shape
     y = result.y.tolist()
     shape_shown = pending != "linear.check_shape"
     count_shown = pending != "linear.check_count"
-    shape = str(tuple(result.weight.shape))
+    reach = lesson.output_reach(result)
+    chart = kinds.titled(layer_chart(result, reach, shape_shown), t("linear.layer_title"))
+    about = t("linear.layer_caption", bound=num(lesson.bound(n_in)))
+    if (n_in, n_out) == (2, 2):
+        left, right = st.columns(2)  # side by side at 1280 px (in a wrapping row they wrap)
+        with left:
+            kinds.show(chart, key="linear.layer", width="content")
+        with right:
+            about = f"{about}\n\n{grid(result, x)}"
+    else:
+        kinds.show(chart, key="linear.layer", width="content")
     panels.metric_row(
         [
             Metric(
                 "weight.shape",
-                panels.hidden_until(shape_shown, shape),
+                panels.hidden_until(shape_shown, str(tuple(result.weight.shape))),
                 help=t("linear.shape_help" if shape_shown else "panel.check_first"),
             ),
             Metric(
@@ -303,26 +322,10 @@ def picture(page: Page, result: lesson.Forward, x: tuple[float, ...], pending: s
                 panels.hidden_until(count_shown, str(result.parameters)),
                 help=t("linear.parameters_help" if count_shown else "panel.check_first"),
             ),
-        ]
+            *(Metric(f"y[{j}]", num(y[j])) for j in range(n_out)),
+        ],
+        caption=about,
     )
-
-    reach = lesson.output_reach(result)
-    two_by_two = (n_in, n_out) == (2, 2)
-    columns = st.columns([1, 1]) if two_by_two else [contextlib.nullcontext()]
-    with columns[0]:
-        chart = kinds.titled(layer_chart(result, reach, shape_shown), t("linear.layer_title"))
-        kinds.show(chart, key="linear.layer", width="content")
-        # Under the chart: 8 outputs keep it on screen.
-        panels.metric_row([Metric(f"y[{j}]", num(y[j])) for j in range(n_out)])
-    about_layer = t("linear.layer_caption", bound=num(lesson.bound(n_in)))
-    if two_by_two:
-        with columns[1]:
-            about_grid = grid(result, x)
-        st.caption(f"{about_layer}\n\n{about_grid}")
-    else:
-        st.caption(about_layer)
-        st.info(t("linear.grid_hint"), icon=":material/grid_4x4:")
-        st.button(t("linear.grid_button"), on_click=show_two_by_two, args=(page.state,))
 
 
 def grid_parts(result: lesson.Forward, x: tuple[float, ...]):

@@ -319,14 +319,13 @@ def secondary(page: Page) -> dict:
     }
 
 
-def stability_note(run: lesson.Run, settings: lesson.Settings, shown: int) -> str:
-    """What the learning rate does near the minimum (when PyTorch accepted the setting), where
-    the point left the plotted square, and what to try on this surface."""
+def stability_note(run: lesson.Run, settings: lesson.Settings, shown: int) -> str | None:
+    """What the learning rate does near the minimum (when PyTorch accepted the setting), and
+    where the point left the plotted square."""
     surface, lr = settings.surface, settings.lr
-    hint = f":small[:gray[{t(f'sgd.hint_{surface}')}]]"
     limit = lesson.stability(settings)
     if limit.lr_limit is None or run.error is not None:
-        return hint
+        return None
     rule = "nesterov" if settings.nesterov else ("momentum" if settings.momentum else "plain")
     stability = t(
         "sgd.stability",
@@ -344,7 +343,7 @@ def stability_note(run: lesson.Run, settings: lesson.Settings, shown: int) -> st
         where = t("sgd.left_window", step=outside, point=vec(run.point(outside)),
                   lo=f"{lo:g}", hi=f"{hi:g}")  # fmt: skip
         stability = f"{stability}\n\n{where}"
-    return f"{stability}\n\n{hint}"
+    return stability
 
 
 def setup(page: Page) -> dict:
@@ -440,6 +439,7 @@ def live(page: Page) -> None:
             Metric("loss", num(run.loss_at(shown))),
             Metric(t("sgd.taken"), str(shown), help=t("sgd.taken_help", steps=steps)),
             note=stability_note(run, settings, shown),
+            caption=t(f"sgd.hint_{settings.surface}"),  # what to try on this surface
         )
 
     formula(page, run, shown)
