@@ -319,9 +319,11 @@ def test_activations_formula_caption_names_only_the_symbols_shown(params, presen
 )
 def test_cross_entropy_formula_caption_names_only_the_symbols_shown(params, present, absent):
     at = open_page("cross_entropy", **params)
-    formula_caption = next(
-        c.value for c in at.caption if "softmax(z)" in c.value or "onehot" in c.value
-    )
+    # The caption under the numbers, right above the formula: its last paragraph names the
+    # formula's symbols.
+    row = next(m.value for m in at.markdown if 'class="lesson-caption"' in m.value)
+    caption = row.split('class="lesson-caption">', 1)[1].removesuffix("</div>").strip()
+    formula_caption = caption.split("\n\n")[-1]
     for text in present:
         assert text in formula_caption, text
     for text in absent:

@@ -167,7 +167,9 @@ def secondary(page: Page) -> dict:
             )
             for i in range(n)
         )
+    mistake = state.control(st.toggle, "mistake", t("cross_entropy.mistake"))
     return {
+        "mistake": mistake,
         "classes": n,
         "reduction": reduction,
         "smoothing": smoothing,
@@ -176,12 +178,17 @@ def secondary(page: Page) -> dict:
     }
 
 
+def setup(page: Page) -> dict:
+    """The heading of the logit sliders (drawn once: the sliders follow in the live part)."""
+    if "logits" not in page.state.hidden:
+        st.markdown(f"**{t('cross_entropy.logits')}**")
+    return {}
+
+
 def live(page: Page) -> None:
     state = page.state
     n = page.secondary["classes"]
     url_logits = state.url_values["logits"]
-    if "logits" not in state.hidden:
-        st.markdown(f"**{t('cross_entropy.logits')}**")
     logits = tuple(
         state.control(
             st.slider,
@@ -204,8 +211,8 @@ def live(page: Page) -> None:
         horizontal=True,
         help=t("cross_entropy.target_help"),
     )
-    mistake = state.control(st.toggle, "mistake", t("cross_entropy.mistake"))
     options = page.secondary
+    mistake = options["mistake"]
     weight, smoothing = options["weight"], options["smoothing"]
     ignore, reduction = options["ignore"], options["reduction"]
     page.sync(
@@ -223,17 +230,16 @@ def live(page: Page) -> None:
     setup = lesson.Setup(logits, target, weight, smoothing, ignore, reduction, mistake)
     result = lesson.compute(setup)
 
+    latex, caption = formula(setup, result)
     with page.picture:
         # A click on a class's bar makes it the target, where the target is the student's.
         clickable = not (state.locked or "target" in state.hidden)
-        picture(setup, result, state.key("target") if clickable else None)
+        picture(setup, result, state.key("target") if clickable else None, t(caption))
+    page.formula(latex)
 
     if page.shows("scrub"):
         with page.slot("scrub"):
             scrub_chart(setup)
-
-    latex, caption = formula(setup, result)
-    page.formula(latex, t(caption))
     page.code(lambda: lesson.snippet(setup))
 
     before, after = lesson.raise_target_effect(setup)
@@ -263,17 +269,13 @@ def pick_target(chart_key: str, target_key: str) -> None:
         st.session_state[target_key] = int(picked[0]["class"])
 
 
-def picture(setup: lesson.Setup, result: lesson.Result, target_key: str | None) -> None:
-    """The metrics, softmax(z) and the gradient side by side, both as vectors, and what the
-    double-softmax mistake did."""
+def picture(
+    setup: lesson.Setup, result: lesson.Result, target_key: str | None, symbols: str
+) -> None:
+    """softmax(z) and the gradient side by side; under them one element: the metrics, both as
+    vectors with what the colours say, and ``symbols`` (what the formula's symbols mean, for
+    the formula under it); then what the double-softmax mistake did."""
     target, n = setup.target, len(setup.logits)
-    panels.metric_row(
-        [
-            Metric("loss", num(result.loss)),
-            Metric(f"softmax[{target}]", num(result.probs[target])),
-            Metric("-log softmax[target]", num(-math.log(result.probs[target]))),
-        ]
-    )
     if result.ignored:
         st.info(t("cross_entropy.ignored", reduction=setup.reduction))
     elif lesson.mean_over_zero_weight(setup):
@@ -308,7 +310,7 @@ def picture(setup: lesson.Setup, result: lesson.Result, target_key: str | None) 
             "class": classes,
             "g": result.grad,
             "target": is_target,
-            "label": [f"{v:+.3f}" for v in result.grad],
+            "label": [signed(v) for v in result.grad],
         }
     )
     bound = max(1.0, max(abs(g) for g in result.grad))
@@ -335,13 +337,20 @@ def picture(setup: lesson.Setup, result: lesson.Result, target_key: str | None) 
             on_select=(lambda: pick_target(chart_key, target_key)) if target_key else None,
         )
         kinds.show(titled(grads_chart, t("cross_entropy.grad_title")), key="cross_entropy.grad")
-    # The vectors and what the colours say, as one element (one delta a move, not two).
     colours = (
         t("cross_entropy.target_colour")
         if lesson.grad_is_softmax_minus_onehot(setup)
         else t("cross_entropy.target_colour_general", grad_t=num(result.grad[target]))
     )
-    st.caption(f"`softmax = {vector(result.probs)}`  \n`grad = {vector(result.grad)}`  \n{colours}")
+    panels.metric_row(
+        [
+            Metric("loss", num(result.loss)),
+            Metric(f"softmax[{target}]", num(result.probs[target])),
+            Metric("-log softmax[target]", num(-math.log(result.probs[target]))),
+        ],
+        caption=f"`softmax = {vector(result.probs)}`  \n`grad = {vector(result.grad)}`  \n"
+        f"{colours}\n\n{symbols}",
+    )
 
     if setup.double_softmax:
         honest = lesson.compute(lesson.Setup(**{**setup.__dict__, "double_softmax": False}))
@@ -357,6 +366,13 @@ def picture(setup: lesson.Setup, result: lesson.Result, target_key: str | None) 
             ),
             icon=":material/science:",
         )
+
+
+def signed(value: float) -> str:
+    """A gradient's bar label: its sign always, three decimals, never "-0.000" (a target's
+    p - 1 when p rounds to 1)."""
+    text = f"{value:+.3f}"
+    return "+0.000" if text == "-0.000" else text
 
 
 def formula(setup: lesson.Setup, result: lesson.Result) -> tuple[str, str]:
