@@ -240,6 +240,7 @@ class Stability:
     lr_limit: float | None  # steps converge near the minimum iff lr < lr_limit (None: no limit)
 
 
+@lru_cache(maxsize=512)  # shared as run() is: a pure function of the setting, immutable
 def stability(s: Settings) -> Stability:
     """Eigenvalues of the Hessian at the global minimum (torch.autograd.functional.hessian,
     torch.linalg.eigvalsh), and the largest lr that still converges on that quadratic.
@@ -294,6 +295,7 @@ class FirstBuffer:
     right: frozenset[str]  # among "none", "grad", "damped", "lr_grad", "grad_wd"
 
 
+@lru_cache(maxsize=512)  # shared as run() is: a pure function of the setting, immutable
 def first_buffer(s: Settings) -> FirstBuffer:
     """One real step, and the candidates a learner might guess for the buffer it leaves."""
     f = loss_function(s.surface, s.a)

@@ -5,6 +5,7 @@ the steps read from the optimizer, and the stability limit of the learning rate.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import pandas as pd
 import streamlit as st
@@ -106,21 +107,28 @@ def pick_start(chart_key: str, state: PageState) -> None:
         st.session_state[FULL_RERUN] = True
 
 
-def picture(run: lesson.Run, shown: int, state: PageState | None = None) -> None:
-    """The surface with the path, and the loss per step; ``state``: a click on the surface
-    sets the start point (None where the start is not the student's: a teacher's lock)."""
-    s = run.settings
-    centres, values = lesson.surface_grid(s.surface, s.a)
+@lru_cache(maxsize=64)
+def surface_cells(surface: str, a: float) -> pd.DataFrame:
+    """The surface's heatmap table, built once per surface and shared (never changed): a move
+    of lr or momentum does not change it."""
+    centres, values = lesson.surface_grid(surface, a)
     levels = [math.log10(v + 0.01) for v in values]  # +0.01: the minimum (f = 0) gets a colour
     low, high = min(levels), max(levels)
     n = len(centres)
-    cells = pd.DataFrame(
+    return pd.DataFrame(
         {
             "col": [i % n for i in range(n * n)],  # x = centres[col]
             "row": [i // n for i in range(n * n)],  # y = centres[row]
             "level": [(v - low) / (high - low) for v in levels],
         }
     )
+
+
+def picture(run: lesson.Run, shown: int, state: PageState | None = None) -> None:
+    """The surface with the path, and the loss per step; ``state``: a click on the surface
+    sets the start point (None where the start is not the student's: a teacher's lock)."""
+    s = run.settings
+    cells = surface_cells(s.surface, s.a)
     trail = [(s.x0, s.y0)] + [step.after for step in run.steps]
     path = pd.DataFrame(
         {
