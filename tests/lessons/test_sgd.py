@@ -496,3 +496,30 @@ def test_the_first_step_outside_the_plotted_square_is_found():
     assert not (lo <= x <= hi and lo <= y <= hi)
     assert all(lo <= c <= hi for j in range(k) for c in swing.point(j))
     assert sgd.left_window(swing, 0) is None  # nothing shown, nothing left
+
+
+def test_a_setting_reached_by_many_threads_at_once_is_computed_once():
+    """Sixty students reaching a new setting together cost one computation (the others wait
+    for it), and all get the same result (lib/lessons/_shared.py)."""
+    import threading
+
+    from lib.lessons._shared import shared
+
+    calls = []
+    started = threading.Event()
+
+    @shared(maxsize=8)
+    def slow(x: int) -> tuple[int, ...]:
+        calls.append(x)
+        started.wait(5)  # hold the first caller until every thread has asked
+        return (x, x)
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(slow(3))) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    started.set()
+    for thread in threads:
+        thread.join(10)
+    assert calls == [3] and len(results) == 20
+    assert all(r is results[0] for r in results)

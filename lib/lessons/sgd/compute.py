@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import torch
 
 from lib.lessons._format import literal
+from lib.lessons._shared import shared
 
 SURFACES = ("bowl", "rosenbrock", "wells")
 DOMAIN = (-2.0, 2.0)  # the picture and the start point: x and y both in this range
@@ -169,7 +169,7 @@ def make_optimizer(p: torch.Tensor, s: Settings) -> torch.optim.SGD:
 # A class moves the same sliders to the same values: each setting's run (a pure function of
 # it, immutable) is computed once per process and shared (a class of 60 on sgd: p95 3.4 s
 # before, bench/RESULTS.md).
-@lru_cache(maxsize=512)
+@shared(maxsize=512)
 def run(s: Settings) -> Run:
     """``s.steps`` real SGD steps from (x0, y0), stopping early if the loss blows up."""
     f = loss_function(s.surface, s.a)
@@ -218,7 +218,7 @@ def run(s: Settings) -> Run:
     return Run(s, start_loss, steps, final_loss)
 
 
-@lru_cache(maxsize=64)
+@shared(maxsize=64)
 def surface_grid(
     surface: str, a: float = 1.0, cells: int = GRID
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
@@ -240,7 +240,7 @@ class Stability:
     lr_limit: float | None  # steps converge near the minimum iff lr < lr_limit (None: no limit)
 
 
-@lru_cache(maxsize=512)  # shared as run() is: a pure function of the setting, immutable
+@shared(maxsize=512)  # as run() is: a pure function of the setting, immutable
 def stability(s: Settings) -> Stability:
     """Eigenvalues of the Hessian at the global minimum (torch.autograd.functional.hessian,
     torch.linalg.eigvalsh), and the largest lr that still converges on that quadratic.
@@ -295,7 +295,7 @@ class FirstBuffer:
     right: frozenset[str]  # among "none", "grad", "damped", "lr_grad", "grad_wd"
 
 
-@lru_cache(maxsize=512)  # shared as run() is: a pure function of the setting, immutable
+@shared(maxsize=512)  # as run() is: a pure function of the setting, immutable
 def first_buffer(s: Settings) -> FirstBuffer:
     """One real step, and the candidates a learner might guess for the buffer it leaves."""
     f = loss_function(s.surface, s.a)
