@@ -13,6 +13,7 @@ from lib.i18n import t
 from lib.lessons._format import num, tex_sum, wrapped
 from lib.lessons.linear import compute as lesson
 from lib.view import kinds, panels, thumbnails
+from lib.view.frame import presenting
 from lib.view.lesson import Page, Part
 from lib.view.panels import Metric
 from lib.view.url_state import PageState
@@ -359,7 +360,11 @@ def grid(result: lesson.Forward, x: tuple[float, ...]) -> str:
     corner = after[(after.line == "x1=0") & (after.order == after.order.max())].iloc[0]
     side = after[(after.line == "x0=0") & (after.order == after.order.max())].iloc[0]
     description = t("linear.grid_alt")
-    chart = kinds.titled(grid_chart(moved, points, half, description), t("linear.grid_title"))
+    # Half the picture's column at 1280 px is ~270 px: a 210-px square with its axes fits it at
+    # full type size (a projector's column fits 300).
+    size = 300 if presenting() else 210
+    spec = grid_chart(moved, points, half, description, size=size)
+    chart = kinds.titled(spec, t("linear.grid_title"))
     kinds.show(chart, key="linear.grid", width="content")
     return t(
         "linear.grid_caption",

@@ -62,7 +62,15 @@ def _grid_transform(
             )
             for outline in ({"stroke": "white", "strokeWidth": 4}, {})
         ),
-    ).properties(description=description, width=size, height=size)
+    ).properties(
+        description=description,
+        width=size,
+        height=size,
+        # The plot keeps its size x size square and the chart grows by its title and axes
+        # (Streamlit's default "fit" squeezed the plot into size x size with them: flat, and
+        # its two-line title cut at the top when presenting).
+        autosize=alt.AutoSizeParams(type="pad"),
+    )
 
 
 def grid_transform(
