@@ -20,6 +20,28 @@ LABEL_INK = "#4B5563"  # the free text: grey, quieter than the values
 FILL_OPACITY = 0.45  # light enough for the values written on the boxes to read
 
 
+def _boxes(chart: alt.Chart, mark: str, colours: int, encoding: dict, **style) -> list:
+    """A box per cell coloured by the storage index it reads (turbo over 0 .. colours - 1),
+    with its tooltip, and an outline on the written ones: the part every cells chart shares.
+    ``mark``: "rect" (boxes placed by x/x2/y/y2) or "bar" (on a band row)."""
+    draw = getattr(chart, f"mark_{mark}")
+    written = getattr(chart.transform_filter("datum.written"), f"mark_{mark}")
+    return [
+        draw(**style).encode(
+            **encoding,
+            color=alt.Color(
+                field="source",
+                type="quantitative",
+                scale=alt.Scale(domain=[0, max(colours - 1, 1)], scheme="turbo"),
+                legend=None,
+            ),
+            fillOpacity=alt.value(FILL_OPACITY),
+            tooltip=alt.Tooltip(field="tip", type="nominal"),
+        ),
+        written(filled=False, strokeWidth=2, **style).encode(**encoding, color=alt.value(INK)),
+    ]
+
+
 @compiled
 def _cells(
     colours: int, width_units: float, height_units: float, description: str
@@ -39,20 +61,7 @@ def _cells(
     cells = alt.Chart(named("cells"))
     return (
         alt.layer(
-            cells.mark_rect(cornerRadius=3).encode(
-                **box,
-                color=alt.Color(
-                    field="source",
-                    type="quantitative",
-                    scale=alt.Scale(domain=[0, max(colours - 1, 1)], scheme="turbo"),
-                    legend=None,
-                ),
-                fillOpacity=alt.value(FILL_OPACITY),
-                tooltip=alt.Tooltip(field="tip", type="nominal"),
-            ),
-            cells.transform_filter("datum.written")
-            .mark_rect(filled=False, strokeWidth=2, cornerRadius=3)
-            .encode(**box, color=alt.value(INK)),
+            *_boxes(cells, "rect", colours, box, cornerRadius=3),
             cells.mark_text(fontSize=11 if width_units <= 30 else 9).encode(
                 **centre,
                 text=alt.Text(field="label", type="nominal"),
@@ -125,20 +134,7 @@ def _strip(cells: int, description: str) -> alt.LayerChart:
     cell = {"height": UNIT_PX - 2, "yOffset": -10, "cornerRadius": 3}
     return (
         alt.layer(
-            base.mark_bar(**cell).encode(
-                **box,
-                color=alt.Color(
-                    field="source",
-                    type="quantitative",
-                    scale=alt.Scale(domain=[0, max(cells - 1, 1)], scheme="turbo"),
-                    legend=None,
-                ),
-                fillOpacity=alt.value(FILL_OPACITY),
-                tooltip=alt.Tooltip(field="tip", type="nominal"),
-            ),
-            base.transform_filter("datum.written")
-            .mark_bar(filled=False, strokeWidth=2, **cell)
-            .encode(**box, color=alt.value(INK)),
+            *_boxes(base, "bar", cells, box, **cell),
             base.mark_text(fontSize=11, dy=-10).encode(
                 **centre, text=alt.Text(field="label", type="nominal"), color=alt.value(INK)
             ),
